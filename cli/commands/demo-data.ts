@@ -1,6 +1,4 @@
-import { generateDemoEvents } from "../../lib/demo/generate";
-import { ingestRecords } from "../../lib/ingest";
-import type { RawRecord } from "../../lib/ingest/types";
+import { ingestDemoData } from "../../lib/demo/first-start";
 import { parse, UsageError } from "../args";
 
 function positiveInt(name: string, v: string | undefined, fallback: number): number {
@@ -22,11 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     days: positiveInt("days", values.days, 120),
     now: new Date(),
   };
-  async function* records(): AsyncGenerator<RawRecord> {
-    let index = 0;
-    for (const value of generateDemoEvents(opts)) yield { pos: { index: index++ }, value };
-  }
-  const result = await ingestRecords(records(), { format: "json", source: "demo", fileName: `demo seed ${opts.seed}`, createdBy: "cli" });
+  const result = await ingestDemoData(opts, "cli");
   process.stdout.write(
     `demo data: ${opts.conversations} conversations over ${opts.days} days (seed ${opts.seed}): accepted ${result.accepted}, duplicates ${result.duplicates}, rejected ${result.rejected.length}\n`,
   );

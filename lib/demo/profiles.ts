@@ -63,7 +63,7 @@ const HOUR = 3600;
 const P: Record<Channel, Omit<ChannelProfile, "channel">> = {
   chat: {
     mix: 0.31, recontactMix: 0.24, population: [0.6, 0.25, 0.11, 0.04],
-    aiResolve: 0.8, aiAbandon: 0.1, unconfident: 0.06, humanResolve: 0.88,
+    aiResolve: 0.8, aiAbandon: 0.1, unconfident: 0.04, humanResolve: 0.88,
     aiRecontact: 0.06, humanRecontact: 0.03, contextTransfer: 0.86,
     aiDelay: 3, customerGap: 45, agentGap: 70, escalationWait: 150, humanFirstResponse: 100,
     humanHandle: 8 * MIN, giveUp: 6 * MIN, surveySent: 0.8, responseMul: 1, csatDelta: 0.05,
@@ -71,7 +71,7 @@ const P: Record<Channel, Omit<ChannelProfile, "channel">> = {
   },
   email: {
     mix: 0.25, recontactMix: 0.22, population: [0.45, 0.25, 0.24, 0.06],
-    aiResolve: 0.74, aiAbandon: 0.07, unconfident: 0.08, humanResolve: 0.85,
+    aiResolve: 0.74, aiAbandon: 0.07, unconfident: 0.055, humanResolve: 0.85,
     aiRecontact: 0.1, humanRecontact: 0.05, contextTransfer: 0.8,
     aiDelay: 25, customerGap: 3 * HOUR, agentGap: 4 * HOUR, escalationWait: 90 * MIN,
     humanFirstResponse: 3 * HOUR, humanHandle: 10 * MIN, giveUp: 30 * HOUR, surveySent: 0.85,
@@ -80,7 +80,7 @@ const P: Record<Channel, Omit<ChannelProfile, "channel">> = {
   },
   voice: {
     mix: 0.12, recontactMix: 0.26, population: [0.35, 0.3, 0.3, 0.05],
-    aiResolve: 0.62, aiAbandon: 0.18, unconfident: 0.11, humanResolve: 0.86,
+    aiResolve: 0.62, aiAbandon: 0.18, unconfident: 0.08, humanResolve: 0.86,
     aiRecontact: 0.14, humanRecontact: 0.04, contextTransfer: 0.68,
     aiDelay: 1.5, customerGap: 15, agentGap: 20, escalationWait: 95, humanFirstResponse: 70,
     humanHandle: 7 * MIN, giveUp: 3 * MIN, surveySent: 0.5, responseMul: 0.7, csatDelta: -0.15,
@@ -88,7 +88,7 @@ const P: Record<Channel, Omit<ChannelProfile, "channel">> = {
   },
   whatsapp: {
     mix: 0.11, recontactMix: 0.1, population: [0.62, 0.24, 0.1, 0.04],
-    aiResolve: 0.79, aiAbandon: 0.1, unconfident: 0.06, humanResolve: 0.87,
+    aiResolve: 0.79, aiAbandon: 0.1, unconfident: 0.042, humanResolve: 0.87,
     aiRecontact: 0.07, humanRecontact: 0.03, contextTransfer: 0.84,
     aiDelay: 4, customerGap: 4 * MIN, agentGap: 5 * MIN, escalationWait: 7 * MIN,
     humanFirstResponse: 10 * MIN, humanHandle: 9 * MIN, giveUp: 2 * HOUR, surveySent: 0.75,
@@ -97,7 +97,7 @@ const P: Record<Channel, Omit<ChannelProfile, "channel">> = {
   },
   sms: {
     mix: 0.05, recontactMix: 0.04, population: [0.55, 0.22, 0.15, 0.08],
-    aiResolve: 0.7, aiAbandon: 0.14, unconfident: 0.09, humanResolve: 0.83,
+    aiResolve: 0.7, aiAbandon: 0.14, unconfident: 0.065, humanResolve: 0.83,
     aiRecontact: 0.11, humanRecontact: 0.05, contextTransfer: 0.78,
     aiDelay: 5, customerGap: 5 * MIN, agentGap: 7 * MIN, escalationWait: 10 * MIN,
     humanFirstResponse: 15 * MIN, humanHandle: 7 * MIN, giveUp: 3 * HOUR, surveySent: 0.6,
@@ -106,7 +106,7 @@ const P: Record<Channel, Omit<ChannelProfile, "channel">> = {
   },
   social: {
     mix: 0.07, recontactMix: 0.06, population: [0.55, 0.25, 0.13, 0.07],
-    aiResolve: 0.72, aiAbandon: 0.14, unconfident: 0.08, humanResolve: 0.82,
+    aiResolve: 0.72, aiAbandon: 0.14, unconfident: 0.06, humanResolve: 0.82,
     aiRecontact: 0.1, humanRecontact: 0.05, contextTransfer: 0.76,
     aiDelay: 6, customerGap: 10 * MIN, agentGap: 15 * MIN, escalationWait: 15 * MIN,
     humanFirstResponse: 30 * MIN, humanHandle: 8 * MIN, giveUp: 6 * HOUR, surveySent: 0.4,
@@ -115,7 +115,7 @@ const P: Record<Channel, Omit<ChannelProfile, "channel">> = {
   },
   in_app: {
     mix: 0.09, recontactMix: 0.08, population: [0.65, 0.22, 0.09, 0.04],
-    aiResolve: 0.82, aiAbandon: 0.08, unconfident: 0.05, humanResolve: 0.88,
+    aiResolve: 0.82, aiAbandon: 0.08, unconfident: 0.035, humanResolve: 0.88,
     aiRecontact: 0.06, humanRecontact: 0.03, contextTransfer: 0.87,
     aiDelay: 2.5, customerGap: 40, agentGap: 60, escalationWait: 3 * MIN, humanFirstResponse: 2 * MIN,
     humanHandle: 7 * MIN, giveUp: 8 * MIN, surveySent: 0.8, responseMul: 1.2, csatDelta: 0.1,
@@ -161,4 +161,4 @@ export const OVERRIDE_CAUSE_WEIGHTS: readonly number[] = [0.32, 0.12, 0.1, 0.2, 
 /** Per-population survey response rate (ai_only, ai_escalated, human_only, unhandled). */
 export const RESPONSE_RATE: readonly number[] = [0.12, 0.2, 0.26, 0.05];
 /** Per-population mean CSAT score before outcome and channel adjustments. */
-export const CSAT_MEAN: readonly number[] = [3.95, 3.8, 4.2, 2.4];
+export const CSAT_MEAN: readonly number[] = [3.95, 3.9, 4.2, 2.4];

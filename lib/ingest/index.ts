@@ -23,7 +23,7 @@ export interface IngestOptions {
 /** Rejections kept on the import record; the caller still gets all of them. */
 const STORED_REJECTIONS = 1000;
 // Concurrent ingests serialise only their derive step, so each recomputes from committed events.
-const DERIVE_LOCK = 72_707_370;
+const DERIVE_LOCK = 72_707_371;
 
 export class AtomicRejection extends Error {
   constructor(readonly result: IngestResult) {

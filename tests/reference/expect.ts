@@ -57,7 +57,8 @@ function same(actual: unknown, expected: unknown): boolean {
 }
 
 /** Mismatches between a response and a fixture's expectations (empty = pass). */
-export function matchExpected(response: ResponseLike, expected: Fixture["expected"]): string[] {
+export function matchExpected(res: unknown, expected: Fixture["expected"]): string[] {
+  const response = res as ResponseLike;
   const problems: string[] = [];
   if (expected.as_of !== undefined && !same(response.as_of, expected.as_of)) {
     problems.push(`as_of: got ${JSON.stringify(response.as_of)}, want ${expected.as_of}`);

@@ -1,0 +1,106 @@
+/**
+ * `npm start`: build when needed, start (embedded) PostgreSQL, migrate, create the first admin or
+ * print the one-time setup link, load demo data on first start, then serve Next.js. The embedded
+ * cluster this process started is stopped cleanly on SIGINT/SIGTERM.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { config } from "../lib/config";
+import { openDatabase } from "../lib/db/embedded";
+import { migrate } from "../lib/db/migrate";
+import { closePool } from "../lib/db/pool";
+import { closePrisma } from "../lib/db/prisma";
+import { prepareFirstRun } from "../lib/auth/setup";
+import { loadDemoDataOnFirstStart } from "../lib/demo/first-start";
+
+const root = path.resolve(import.meta.dirname, "..");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const log = (m: string) => process.stdout.write(`[start] ${m}\n`);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** A build is needed when there is none or a source file is newer than it. */
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!fs.existsSync(buildId)) return true;
+  const built = fs.statSync(buildId).mtimeMs;
+  const sources = ["app", "components", "lib", "public"].map((d) => path.join(root, d)).filter((d) => fs.existsSync(d));
+  const files = ["next.config.ts", "package.json", "postcss.config.mjs"].map((f) => path.join(root, f));
+  return Math.max(...sources.map(newestMtime), ...files.map((f) => fs.statSync(f).mtimeMs)) > built;
+}
+
+async function main() {
+  if (process.env.SKIP_BUILD !== "1" && needsBuild()) {
+    log("building the web app (first start or changed sources)…");
+    const r = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    if (r.status !== 0) throw new Error("next build failed");
+  }
+
+  const db = await openDatabase(config.dataDir, config.databaseUrl);
+  log(config.databaseUrl ? "using DATABASE_URL" : `embedded PostgreSQL in ${path.join(config.dataDir, "postgres")}${db.owned ? "" : " (already running)"}`);
+  process.env.DATABASE_URL = db.url;
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    await closePool().catch(() => {});
+    await closePrisma().catch(() => {});
+    await db.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  let setup: { setupToken: string } | null;
+  try {
+    const applied = await migrate(db.url);
+    if (applied.length) log(`applied migrations: ${applied.join(", ")}`);
+    setup = await prepareFirstRun();
+    if (config.demoData) {
+      const loaded = await loadDemoDataOnFirstStart();
+      if (loaded) log(loaded);
+    }
+    await closePool();
+    await closePrisma();
+  } catch (e) {
+    process.stderr.write(`[start] ${(e as Error).message}\n`);
+    await shutdown(1);
+    return;
+  }
+
+  const port = String(config.port);
+  child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", process.env.HOST || "0.0.0.0"], {
+    cwd: root,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  child.on("exit", (code) => {
+    if (!stopping) {
+      log(`web server exited (${code}); stopping`);
+      void shutdown(code ?? 1);
+    }
+  });
+  const url = `http://localhost:${port}`;
+  log(`serving ${url}`);
+  if (setup) log(`first start: create the admin account at ${url}/setup?token=${setup.setupToken}`);
+}
+
+main().catch(async (e) => {
+  process.stderr.write(`[start] ${(e as Error).message}\n`);
+  process.exit(1);
+});
