@@ -3,7 +3,7 @@ import path from "node:path";
 /** Every environment variable the product reads (documented in README.md). */
 export const config = {
   get dataDir(): string {
-    return path.resolve(process.env.DATA_DIR || "./data");
+    return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || "./data");
   },
   get databaseUrl(): string | undefined {
     return process.env.DATABASE_URL || undefined;

@@ -30,7 +30,7 @@ export async function resolveSession(token: string | undefined | null): Promise<
   const db = prisma();
   const row = await db.session.findUnique({ where: { tokenHash: sha256Hex(token) }, include: { user: true } });
   if (!row) return null;
-  if (false) {
+  if (row.expiresAt.getTime() <= Date.now()) {
     await db.session.deleteMany({ where: { id: row.id } });
     return null;
   }
