@@ -19,7 +19,7 @@ WITH ev AS (
   JOIN touched_conversations t ON t.conversation_id = e.conversation_id
 ),
 first_start AS (
-  SELECT DISTINCT ON (conversation_id) conversation_id, at, customer_id, channel, topic, customer_tier
+  SELECT DISTINCT ON (conversation_id) conversation_id, id, at, customer_id, channel, topic, customer_tier
   FROM ev WHERE type = 'conversation_started'
   ORDER BY conversation_id, id
 ),
@@ -28,8 +28,10 @@ agg AS (
     ev.conversation_id,
     bool_or(ev.type = 'ai_message') AS ai_involved,
     bool_or(ev.type IN ('human_message', 'escalated')) AS human_involved,
-    max(ev.at) FILTER (WHERE ev.type IN ('conversation_started', 'customer_message', 'ai_message',
-      'human_message', 'escalated', 'resolved', 'reopened', 'abandoned')) AS ended_at,
+    -- a losing (conflicting) conversation_started does not extend the session
+    max(ev.at) FILTER (WHERE ev.type IN ('customer_message', 'ai_message', 'human_message', 'escalated',
+      'resolved', 'reopened', 'abandoned')
+      OR (ev.type = 'conversation_started' AND ev.id = fs.id)) AS ended_at,
     -- the last of resolved/reopened by time; at the same instant resolved sorts before reopened
     (array_agg(ev.type ORDER BY ev.at DESC, (ev.type = 'reopened') DESC)
       FILTER (WHERE ev.type IN ('resolved', 'reopened')))[1] AS last_resolution_type,
@@ -87,8 +89,10 @@ SELECT
     coalesce(a.last_resolved_by, CASE WHEN a.human_involved THEN 'human' WHEN a.ai_involved THEN 'ai' END)
   END,
   a.reopened,
-  greatest(extract(epoch FROM a.first_response_at - fs.at)::float8, 0),
-  CASE WHEN a.human_involved AND NOT a.ai_involved THEN greatest(extract(epoch FROM a.first_response_at - fs.at)::float8, 0) END,
+  -- greatest() would turn a missing response (NULL) into 0: clamp only real durations
+  CASE WHEN a.first_response_at IS NOT NULL THEN greatest(extract(epoch FROM a.first_response_at - fs.at)::float8, 0) END,
+  CASE WHEN a.human_involved AND NOT a.ai_involved AND a.first_response_at IS NOT NULL
+       THEN greatest(extract(epoch FROM a.first_response_at - fs.at)::float8, 0) END,
   a.escalated_at, a.escalation_reason, a.context_transferred,
   extract(epoch FROM a.first_human_after_escalation_at - a.escalated_at)::float8,
   a.ai_handle_s, a.human_handle_s, a.csat_score, a.surveyed,

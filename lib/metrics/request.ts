@@ -110,7 +110,7 @@ export function searchParamsToRecord(sp: URLSearchParams): Record<string, string
 export function resolveRequest(q: TMetricsQuery, latestEvent: Date | null, settings: MetricSettings): MetricsRequest {
   const asOf = q.as_of ?? latestEvent ?? new Date();
   const asOfDate = asOf.toISOString().slice(0, 10);
-  const to = q.to ?? (q.from && q.from > asOfDate ? q.from : asOfDate);
+  const to = q.to ?? asOfDate;
   const from = q.from ?? format(subDays(parseISO(to), 27), "yyyy-MM-dd");
   if (from > to) throw new ParameterError("from", `${from} is after to (${to})`);
   return {

@@ -95,11 +95,19 @@ const arbAction = fc.oneof(
 );
 type Action = { dt: number } & (typeof arbAction extends fc.Arbitrary<infer A> ? A : never);
 
+/** `arb` with probability p, else undefined (undefined shrinks first). */
+function sometimes<T>(arb: fc.Arbitrary<T>, p: number): fc.Arbitrary<T | undefined> {
+  const w = Math.round(p * 100);
+  return fc.oneof({ weight: 100 - w, arbitrary: fc.constant(undefined) }, { weight: w, arbitrary: arb });
+}
+
 const optTopic = fc.constantFrom<string | undefined>(undefined, ...TOPICS);
 const optTier = fc.constantFrom<string | undefined>(undefined, ...TIERS);
 
 const arbConversation = fc.record({
-  customer: fc.integer({ min: 0, max: 5 }),
+  customer: fc.integer({ min: 0, max: 14 }),
+  // who answers: "ai" drops human messages and escalations, "human" drops AI messages
+  profile: fc.constantFrom("ai", "ai", "human", "any", "any"),
   channel: fc.constantFrom(...CHANNELS),
   topic: optTopic,
   tier: optTier,
@@ -108,16 +116,18 @@ const arbConversation = fc.record({
     { weight: 1, arbitrary: fc.constantFrom(0, 12 * HOUR_MS, DAY_MS, DAY_MS + 1) }, // equal starts happen
   ),
   hasStart: fc.integer({ min: 0, max: 9 }).map((x) => x > 0), // 10 % orphans
-  conflict: fc.option(
+  conflict: sometimes(
     fc.record({
       channel: fc.constantFrom(...CHANNELS),
       topic: optTopic,
       tier: optTier,
       atDelta: fc.constantFrom(0, 0, 1, 60_000, -HOUR_MS),
     }),
-    { freq: 6, nil: undefined },
+    1 / 6,
   ),
   actions: fc.array(fc.tuple(arbDelta, arbAction).map(([dt, a]): Action => ({ dt, ...a })), { maxLength: 10 }),
+  // an ending after the last action (makes resolved conversations common)
+  ending: fc.constantFrom("none", "none", "resolved", "resolved_ai", "resolved_human", "abandoned"),
 });
 export type ConversationSpec = typeof arbConversation extends fc.Arbitrary<infer C> ? C : never;
 
@@ -182,6 +192,8 @@ function conversationEvents(id: string, c: ConversationSpec): Pending[] {
   let aiMessages = 0;
   let overrides = 0;
   c.actions.forEach((a, i) => {
+    if (c.profile === "ai" && (a.kind === "human_message" || a.kind === "escalated")) return;
+    if (c.profile === "human" && a.kind === "ai_message") return;
     // + i ms: two actions of one conversation never collide by accident (ties are explicit)
     const ms = startMs + a.dt + i;
     const base = { conversation_id: id };
@@ -226,6 +238,13 @@ function conversationEvents(id: string, c: ConversationSpec): Pending[] {
         push({ type: a.kind });
     }
   });
+  if (c.ending !== "none") {
+    let last = 0;
+    for (const a of c.actions) last = Math.max(last, a.dt);
+    const ms = startMs + last + 60_000 + c.actions.length;
+    const by = c.ending === "resolved_ai" ? "ai" : c.ending === "resolved_human" ? "human" : undefined;
+    out.push({ ms, event: { conversation_id: id, type: c.ending === "abandoned" ? "abandoned" : "resolved", by } });
+  }
   return out;
 }
 
@@ -300,7 +319,10 @@ export function renderEventSet(conversations: ConversationSpec[], seed: number):
 
 export function arbEventSet(opts: { maxConversations?: number } = {}): fc.Arbitrary<EventSet> {
   return fc
-    .tuple(fc.array(arbConversation, { maxLength: opts.maxConversations ?? 40 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }))
+    .tuple(
+      fc.array(arbConversation, { maxLength: opts.maxConversations ?? 40, size: "medium" }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    )
     .map(([convs, seed]) => renderEventSet(convs, seed));
 }
 
@@ -337,19 +359,18 @@ export function arbRequest(events: RawEvent[]): fc.Arbitrary<RefRequest> {
     .tuple(fc.integer({ min: minMs - DAY_MS, max: maxMs + 5 * DAY_MS }), fc.constantFrom(...OFFSETS))
     .map(([ms, off]) => formatAt(ms, off));
   const hours = fc.constantFrom(1, 24, 48, 72, 200);
-  const maybe = <T,>(arb: fc.Arbitrary<T>, freq = 2) => fc.option(arb, { freq, nil: undefined });
 
   return fc
     .record({
-      range: maybe(arbRange, 3),
-      channel: maybe(subsetOf(CHANNELS), 3),
-      population: maybe(subsetOf(POPULATIONS), 3),
-      customer_tier: maybe(subsetOf([...TIERS, "platinum"]), 3),
-      topic: maybe(subsetOf([...TOPICS, "warranty"]), 3),
-      group_by: maybe(fc.shuffledSubarray<GroupDim>(["channel", "population", "customer_tier"]), 2),
-      as_of: events.length === 0 ? arbAsOf : maybe(arbAsOf, 2),
-      recontact_hours: maybe(hours),
-      verification_hours: maybe(hours),
+      range: sometimes(arbRange, 0.4),
+      channel: sometimes(subsetOf(CHANNELS), 0.2),
+      population: sometimes(subsetOf(POPULATIONS), 0.2),
+      customer_tier: sometimes(subsetOf([...TIERS, "platinum"]), 0.15),
+      topic: sometimes(subsetOf([...TOPICS, "warranty"]), 0.15),
+      group_by: sometimes(fc.shuffledSubarray<GroupDim>(["channel", "population", "customer_tier"]), 0.5),
+      as_of: events.length === 0 ? arbAsOf : sometimes(arbAsOf, 0.5),
+      recontact_hours: sometimes(hours, 0.3),
+      verification_hours: sometimes(hours, 0.3),
     })
     .map((r) => {
       const req: RefRequest = {};

@@ -324,7 +324,7 @@ function topicCompatible(a: Conv, b: Conv): boolean {
   return !(a.topic !== null && b.topic !== null && a.topic !== b.topic);
 }
 
-/** Every conversation (orphans included), in order of first received event. */
+/** Every conversation (orphans included), ordered by conversation_id. */
 export function deriveAll(events: RawEvent[]): { convs: Conv[]; distinct: StoredEvent[] } {
   const distinct = distinctEvents(events);
   const byConv = new Map<string, StoredEvent[]>();
@@ -335,6 +335,8 @@ export function deriveAll(events: RawEvent[]): { convs: Conv[]; distinct: Stored
   }
   const convs: Conv[] = [];
   for (const [id, evs] of byConv) convs.push(deriveOne(id, evs));
+  // a fixed order (by id) so float sums do not depend on delivery order
+  convs.sort((a, b) => (a.conversation_id < b.conversation_id ? -1 : a.conversation_id > b.conversation_id ? 1 : 0));
   for (const c of convs) {
     if (!c.has_start) continue;
     for (const d of convs) {
