@@ -7,22 +7,22 @@
  * formatted once per event. The same options always give the same sequence.
  */
 import {
-  ACTORS,
+  ACTORS as V_ACTORS,
   CANONICAL_COLUMNS,
-  CHANNELS,
-  DRAFT_OUTCOMES,
-  ESCALATION_REASONS,
-  OVERRIDE_CAUSES,
+  CHANNELS as V_CHANNELS,
+  DRAFT_OUTCOMES as V_DRAFT_OUTCOMES,
+  ESCALATION_REASONS as V_ESCALATION_REASONS,
+  OVERRIDE_CAUSES as V_OVERRIDE_CAUSES,
   type Channel,
 } from "../events/vocabulary";
 import { cumulative, hashUnit, Rng } from "./prng";
 import {
   CHANNEL_PROFILES,
-  CSAT_MEAN,
+  CSAT_MEAN as P_CSAT_MEAN,
   ESCALATION_REASON_WEIGHTS,
   HOUR_SHAPE,
   OVERRIDE_CAUSE_WEIGHTS,
-  RESPONSE_RATE,
+  RESPONSE_RATE as P_RESPONSE_RATE,
   TIER_STANDARD,
   TIER_VIP,
   TOPIC_ABSENT,
@@ -32,7 +32,7 @@ import {
 } from "./profiles";
 
 export interface DemoOptions {
-  /** how many conversations to generate (exactly this many conversation_started, minus none) */
+  /** how many conversations to generate (exactly this many conversation_started events) */
   conversations: number;
   /** any safe integer; the same seed gives the same data */
   seed: number;
@@ -42,10 +42,18 @@ export interface DemoOptions {
   now: Date;
 }
 
-type EscalationReason = (typeof ESCALATION_REASONS)[number];
-type Actor = (typeof ACTORS)[number];
-type DraftOutcome = (typeof DRAFT_OUTCOMES)[number];
-type OverrideCause = (typeof OVERRIDE_CAUSES)[number];
+type EscalationReason = (typeof V_ESCALATION_REASONS)[number];
+type Actor = (typeof V_ACTORS)[number];
+type DraftOutcome = (typeof V_DRAFT_OUTCOMES)[number];
+type OverrideCause = (typeof V_OVERRIDE_CAUSES)[number];
+
+// module-local copies: imported bindings can be getters once transpiled, too slow per event
+const CHANNELS: readonly Channel[] = V_CHANNELS;
+const ESCALATION_REASONS: readonly EscalationReason[] = V_ESCALATION_REASONS;
+const ACTORS: readonly Actor[] = V_ACTORS;
+const DRAFT_OUTCOMES: readonly DraftOutcome[] = V_DRAFT_OUTCOMES;
+const OVERRIDE_CAUSES: readonly OverrideCause[] = V_OVERRIDE_CAUSES;
+const COLUMNS: readonly string[] = CANONICAL_COLUMNS;
 
 interface EventBase {
   event_id: string;
@@ -105,7 +113,11 @@ const RETURNING_SHARE = 0.07;
 const AGENTS = 120;
 
 const AGENT_IDS: string[] = Array.from({ length: AGENTS + 1 }, (_, i) => `agent-${String(i).padStart(3, "0")}`);
-const TOPIC_NAMES = TOPICS.map((t) => t.name);
+const PROFILES: readonly ChannelProfile[] = CHANNEL_PROFILES;
+const RESPONSE_RATE: readonly number[] = P_RESPONSE_RATE;
+const CSAT_MEAN: readonly number[] = P_CSAT_MEAN;
+const TOPIC_NAMES: readonly string[] = TOPICS.map((t) => t.name);
+const TOPIC_AI_ADJ: readonly number[] = TOPICS.map((t) => t.aiAdj);
 const TOPIC_CUM = cumulative(TOPICS.map((t) => t.weight));
 const MIX_CUM = cumulative(CHANNEL_PROFILES.map((p) => p.mix));
 const RECONTACT_MIX = CHANNEL_PROFILES.map((p) => p.recontactMix);
@@ -117,24 +129,22 @@ const PAD2: string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2
 const PAD3: string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
 
 class IsoFormatter {
-  private hourA = -1;
-  private prefixA = "";
-  private hourB = -1;
-  private prefixB = "";
+  // direct-mapped cache of "YYYY-MM-DDTHH:" prefixes by hour number (a conversation's events,
+  // surveys and reviews included, span a few days at most)
+  private readonly hours = new Float64Array(128).fill(-1);
+  private readonly prefixes: string[] = new Array<string>(128).fill("");
 
   format(t: number): string {
-    const rem = t % HOUR;
-    const h0 = t - rem;
+    const hour = Math.floor(t / HOUR);
+    const slot = hour & 127;
     let prefix: string;
-    if (h0 === this.hourA) prefix = this.prefixA;
-    else if (h0 === this.hourB) prefix = this.prefixB;
+    if (this.hours[slot] === hour) prefix = this.prefixes[slot];
     else {
-      prefix = new Date(h0).toISOString().slice(0, 14);
-      this.hourB = this.hourA;
-      this.prefixB = this.prefixA;
-      this.hourA = h0;
-      this.prefixA = prefix;
+      prefix = new Date(hour * HOUR).toISOString().slice(0, 14);
+      this.hours[slot] = hour;
+      this.prefixes[slot] = prefix;
     }
+    const rem = t - hour * HOUR;
     const m = (rem / MINUTE) | 0;
     const r = rem - m * MINUTE;
     const s = (r / SEC) | 0;
@@ -233,6 +243,15 @@ class Simulator {
   /** the customer will come back (set by simulate) */
   scheduleRecontact = false;
 
+  // simulation state of the current conversation
+  private p: ChannelProfile = PROFILES[0];
+  /** the clock: time of the latest session event so far */
+  private now = 0;
+  private unconfidentP = 0;
+  private anyUnconfident = false;
+  private aiMessages = 0;
+  private humanMessages = 0;
+  private firstHumanAt = -1;
   private readonly popCum = new Float64Array(4);
 
   constructor(
@@ -264,29 +283,118 @@ class Simulator {
 
   /** ai_message payload: 0 = confident false, 1 = confident true, 2 = field omitted (true). */
   private aiMessage(t: number, unconfident: boolean): void {
+    if (unconfident) this.anyUnconfident = true;
     this.add(t, K_AI, unconfident ? 0 : this.rng.next() < 0.25 ? 2 : 1);
+    this.aiMessages++;
+  }
+
+  private humanMessage(t: number): void {
+    this.add(t, K_HUMAN, this.agent());
+    if (this.firstHumanAt < 0) this.firstHumanAt = t;
+    this.humanMessages++;
   }
 
   private resolvedBy(actor: number): number {
     return this.rng.next() < 0.1 ? 0 : actor + 1; // 0 = `by` absent, 1 = ai, 2 = human
   }
 
-  /** Simulates one conversation; fills the scratch arrays (unsorted, at most a few out of order). */
+  private abandon(afterSec: number): void {
+    this.now += this.delay(afterSec, 1);
+    this.add(this.now, K_ABANDONED);
+    this.outcome = O_ABANDONED;
+  }
+
+  /** 1..maxTurns AI answers, the customer replying in between. */
+  private aiTurns(maxTurns: number, lastUnconfident: boolean): void {
+    const rng = this.rng;
+    const p = this.p;
+    let turns = 1;
+    while (turns < maxTurns && rng.next() < 0.42) turns++;
+    for (let i = 0; i < turns; i++) {
+      this.now += this.delay(p.aiDelay, 0.6);
+      this.aiMessage(this.now, (lastUnconfident && i === turns - 1) || rng.next() < this.unconfidentP);
+      if (i < turns - 1) {
+        this.now += this.delay(p.customerGap, 1);
+        this.add(this.now, K_CUSTOMER);
+      }
+    }
+  }
+
+  /** 1..maxTurns agent answers (each maybe preceded by an AI draft), the customer replying in between. */
+  private humanThread(firstDelay: number, maxTurns: number): void {
+    const rng = this.rng;
+    const p = this.p;
+    let turns = 1;
+    while (turns < maxTurns && rng.next() < 0.45) turns++;
+    for (let i = 0; i < turns; i++) {
+      const before = this.now;
+      this.now += i === 0 ? firstDelay : this.delay(p.agentGap, 0.8);
+      if (rng.next() < p.draftShown) {
+        const r = rng.next();
+        const outcome = r < p.draftAccepted ? 0 : r < 1 - p.draftRejected ? 1 : 2;
+        this.add(Math.max(before, this.now - SEC - rng.int(20 * SEC)), K_DRAFT, outcome);
+      }
+      this.humanMessage(this.now);
+      if (i < turns - 1) {
+        this.now += this.delay(p.customerGap, 1);
+        this.add(this.now, K_CUSTOMER);
+      }
+    }
+  }
+
+  /** resolved → (reopened → reply → resolved?)*; sets the outcome. actor 0 = ai, 1 = human. */
+  private resolveChain(actor: number, reopenP: number): void {
+    const rng = this.rng;
+    const p = this.p;
+    this.now += Math.round(rng.range(5, 180) * SEC);
+    this.add(this.now, K_RESOLVED, this.resolvedBy(actor));
+    this.outcome = O_RESOLVED;
+    for (let round = 0; round < 2; round++) {
+      if (rng.next() >= (round === 0 ? reopenP : 0.15)) break;
+      this.now += Math.max(10 * MINUTE, this.delay(5 * 3600, 1));
+      this.add(this.now, K_REOPENED);
+      this.now += rng.int(60 * SEC);
+      this.add(this.now, K_CUSTOMER);
+      if (actor === 0) {
+        this.now += this.delay(p.aiDelay, 0.6);
+        this.aiMessage(this.now, rng.next() < this.unconfidentP * 2);
+      } else {
+        this.now += this.delay(p.agentGap, 0.8);
+        this.humanMessage(this.now);
+      }
+      if (rng.next() < 0.72) {
+        this.now += Math.round(rng.range(10, 600) * SEC);
+        this.add(this.now, K_RESOLVED, this.resolvedBy(actor));
+        this.outcome = O_RESOLVED;
+      } else {
+        this.outcome = O_REOPENED;
+        break;
+      }
+    }
+  }
+
+  /** Simulates one conversation; fills the scratch arrays (not sorted: follow-ups come later). */
   simulate(start: number, channel: number, topic: number, customer: number, tier: number, recontact: boolean): void {
     const rng = this.rng;
-    const p: ChannelProfile = CHANNEL_PROFILES[channel];
+    const p = PROFILES[channel];
     const progress = this.spanMs > 0 ? (start - this.startMs) / this.spanMs : 1;
-    const aiAdj = (topic >= 0 ? TOPICS[topic].aiAdj : 0) + 0.04 * progress; // the AI improves a little over time
+    const aiAdj = (topic >= 0 ? TOPIC_AI_ADJ[topic] : 0) + 0.04 * progress; // the AI improves a little over time
+    this.p = p;
     this.n = 0;
     this.channel = channel;
     this.topic = topic;
     this.customer = customer;
     this.outcome = O_NONE;
+    this.unconfidentP = Math.max(0.01, p.unconfident - 0.015 * progress);
+    this.anyUnconfident = false;
+    this.aiMessages = 0;
+    this.humanMessages = 0;
+    this.firstHumanAt = -1;
 
-    let t = start;
-    this.add(t, K_STARTED);
-    if (channel !== 1) t += rng.int(4 * SEC);
-    this.add(t, K_CUSTOMER);
+    this.now = start;
+    this.add(start, K_STARTED);
+    if (channel !== 1) this.now += rng.int(4 * SEC);
+    this.add(this.now, K_CUSTOMER);
 
     // population, shifted by topic difficulty, tier and re-contact frustration
     const w = p.population;
@@ -301,155 +409,71 @@ class Simulator {
     const pop = rng.pick(pc);
     this.population = pop;
 
-    const unconfidentP = Math.max(0.01, p.unconfident - 0.015 * progress);
-    let anyUnconfident = false;
-    let aiMessages = 0;
-    let humanMessages = 0;
     let contextTransferred = true;
     let humanWaitLong = false;
-    let firstHumanAt = -1;
-
-    const humanThread = (firstDelay: number, maxTurns: number): void => {
-      let turns = 1;
-      while (turns < maxTurns && rng.next() < 0.45) turns++;
-      for (let i = 0; i < turns; i++) {
-        const before = t;
-        t += i === 0 ? firstDelay : this.delay(p.agentGap, 0.8);
-        if (rng.next() < p.draftShown) {
-          const r = rng.next();
-          this.add(Math.max(before, t - SEC - rng.int(20 * SEC)), K_DRAFT, r < p.draftAccepted ? 0 : r < 1 - p.draftRejected ? 1 : 2);
-        }
-        this.add(t, K_HUMAN, this.agent());
-        if (firstHumanAt < 0) firstHumanAt = t;
-        humanMessages++;
-        if (i < turns - 1) {
-          t += this.delay(p.customerGap, 1);
-          this.add(t, K_CUSTOMER);
-        }
-      }
-    };
-
-    const aiTurns = (maxTurns: number, lastUnconfident: boolean): void => {
-      let turns = 1;
-      while (turns < maxTurns && rng.next() < 0.42) turns++;
-      for (let i = 0; i < turns; i++) {
-        t += this.delay(p.aiDelay, 0.6);
-        const unconf = (lastUnconfident && i === turns - 1) || rng.next() < unconfidentP;
-        if (unconf) anyUnconfident = true;
-        this.aiMessage(t, unconf);
-        aiMessages++;
-        if (i < turns - 1) {
-          t += this.delay(p.customerGap, 1);
-          this.add(t, K_CUSTOMER);
-        }
-      }
-    };
-
-    /** resolved → (reopened → reply → resolved?)*; sets the outcome. */
-    const resolveChain = (actor: number, reopenP: number): void => {
-      t += Math.round(rng.range(5, 180) * SEC);
-      this.add(t, K_RESOLVED, this.resolvedBy(actor));
-      this.outcome = O_RESOLVED;
-      for (let round = 0; round < 2; round++) {
-        if (rng.next() >= (round === 0 ? reopenP : 0.15)) break;
-        t += Math.max(10 * MINUTE, this.delay(5 * 3600, 1));
-        this.add(t, K_REOPENED);
-        t += rng.int(60 * SEC);
-        this.add(t, K_CUSTOMER);
-        if (actor === 0) {
-          t += this.delay(p.aiDelay, 0.6);
-          this.aiMessage(t, rng.next() < unconfidentP * 2);
-          aiMessages++;
-        } else {
-          t += this.delay(p.agentGap, 0.8);
-          this.add(t, K_HUMAN, this.agent());
-          humanMessages++;
-        }
-        if (rng.next() < 0.72) {
-          t += Math.round(rng.range(10, 600) * SEC);
-          this.add(t, K_RESOLVED, this.resolvedBy(actor));
-          this.outcome = O_RESOLVED;
-        } else {
-          this.outcome = O_REOPENED;
-          break;
-        }
-      }
-    };
 
     switch (pop) {
       case UNHANDLED: {
         if (rng.next() < 0.4) {
-          t += this.delay(p.giveUp / 3, 0.8);
-          this.add(t, K_CUSTOMER);
+          this.now += this.delay(p.giveUp / 3, 0.8);
+          this.add(this.now, K_CUSTOMER);
         }
-        if (rng.next() < 0.85) {
-          t += this.delay(p.giveUp, 0.9);
-          this.add(t, K_ABANDONED);
-          this.outcome = O_ABANDONED;
-        }
+        if (rng.next() < 0.85) this.abandon(p.giveUp);
         break;
       }
       case AI_ONLY: {
-        aiTurns(5, false);
-        const pRes = Math.min(0.97, p.aiResolve + aiAdj - (anyUnconfident ? 0.28 : 0));
-        const pAb = p.aiAbandon + (anyUnconfident ? 0.15 : 0);
+        this.aiTurns(5, false);
+        const pRes = Math.min(0.97, p.aiResolve + aiAdj - (this.anyUnconfident ? 0.28 : 0));
+        const pAb = p.aiAbandon + (this.anyUnconfident ? 0.15 : 0);
         const r = rng.next();
-        if (r < pRes) resolveChain(0, 0.06);
-        else if (r < pRes + pAb) {
-          t += this.delay(p.customerGap * 2, 1);
-          this.add(t, K_ABANDONED);
-          this.outcome = O_ABANDONED;
-        }
+        if (r < pRes) this.resolveChain(0, 0.06);
+        else if (r < pRes + pAb) this.abandon(p.customerGap * 2);
         break;
       }
       case AI_ESCALATED: {
         const reason = rng.pick(REASON_CUM);
-        aiTurns(3, reason === 1 /* low_confidence */);
+        this.aiTurns(3, reason === 1 /* low_confidence */);
         contextTransferred = rng.next() < p.contextTransfer;
-        t += Math.round(rng.range(1, 6) * SEC);
-        this.add(t, K_ESCALATED, reason, contextTransferred ? 1 : 0);
+        this.now += Math.round(rng.range(1, 6) * SEC);
+        this.add(this.now, K_ESCALATED, reason, contextTransferred ? 1 : 0);
         let wait = this.delay(p.escalationWait, 1) * (tier === 1 ? 0.6 : 1);
         wait = Math.round(wait * (contextTransferred ? 1 : 1.15));
         humanWaitLong = wait > p.escalationWait * 3 * SEC;
         if (rng.next() < (humanWaitLong ? 0.18 : 0.04)) {
-          t += Math.round(wait * rng.range(0.3, 0.9));
-          this.add(t, K_ABANDONED);
+          // gave up waiting for the human
+          this.now += Math.round(wait * rng.range(0.3, 0.9));
+          this.add(this.now, K_ABANDONED);
           this.outcome = O_ABANDONED;
           break;
         }
-        humanThread(wait, 5);
+        this.humanThread(wait, 5);
         if (rng.next() < p.override) {
-          const c = rng.pick(CAUSE_CUM);
-          this.add(firstHumanAt + SEC + rng.int(30 * SEC), K_OVERRIDE, c);
+          this.add(this.firstHumanAt + SEC + rng.int(30 * SEC), K_OVERRIDE, rng.pick(CAUSE_CUM));
         }
         const r = rng.next();
         const pRes = p.humanResolve - (contextTransferred ? 0 : 0.08) - (humanWaitLong ? 0.05 : 0);
-        if (r < pRes) resolveChain(1, 0.045);
-        else if (r < pRes + (1 - pRes) / 2) {
-          t += this.delay(p.customerGap * 2, 1);
-          this.add(t, K_ABANDONED);
-          this.outcome = O_ABANDONED;
-        }
+        if (r < pRes) this.resolveChain(1, 0.045);
+        else if (r < pRes + (1 - pRes) / 2) this.abandon(p.customerGap * 2);
         break;
       }
-      case HUMAN_ONLY: {
+      default: {
+        // HUMAN_ONLY
         const wait = Math.round(this.delay(p.humanFirstResponse, 1) * (tier === 1 ? 0.6 : 1));
         humanWaitLong = wait > p.humanFirstResponse * 3 * SEC;
-        humanThread(wait, 6);
+        this.humanThread(wait, 6);
         const r = rng.next();
         const pRes = p.humanResolve - (humanWaitLong ? 0.04 : 0);
-        if (r < pRes) resolveChain(1, 0.04);
-        else if (r < pRes + (1 - pRes) / 2) {
-          t += this.delay(p.customerGap * 2, 1);
-          this.add(t, K_ABANDONED);
-          this.outcome = O_ABANDONED;
-        }
+        if (r < pRes) this.resolveChain(1, 0.04);
+        else if (r < pRes + (1 - pRes) / 2) this.abandon(p.customerGap * 2);
         break;
       }
     }
-    const ended = t;
+    const ended = this.now;
     this.ended = ended;
     const outcome = this.outcome;
+    const aiMessages = this.aiMessages;
+    const humanMessages = this.humanMessages;
+    const anyUnconfident = this.anyUnconfident;
 
     // handle time, logged when the session ends
     if (aiMessages > 0) {
@@ -461,7 +485,7 @@ class Simulator {
       const secs = Math.max(20, Math.round(base * (contextTransferred ? 1 : 1.3)));
       if (rng.next() < 0.15) {
         const part = Math.round(secs * rng.range(0.2, 0.6));
-        this.add(firstHumanAt + SEC, K_WORK, 1, part);
+        this.add(this.firstHumanAt + SEC, K_WORK, 1, part);
         this.add(ended + 2 * SEC + rng.int(20 * SEC), K_WORK, 1, secs - part);
       } else this.add(ended + 2 * SEC + rng.int(20 * SEC), K_WORK, 1, secs);
     }
@@ -486,7 +510,7 @@ class Simulator {
       }
     }
 
-    // QA review on a sample of AI conversations, days later
+    // QA review on a sample of AI conversations, hours to days later
     if (aiMessages > 0 && rng.next() < 0.1) {
       const at = ended + Math.round(rng.range(2, 96) * HOUR);
       const accurate = rng.next() < p.qaAccurate - (anyUnconfident ? 0.04 : 0);
@@ -513,7 +537,18 @@ class Simulator {
  * (weekday/hour-of-day shaped), each yielded as its events in time order; conversations in
  * roughly start order. Events that would happen after `now` are not (yet) emitted.
  */
-export function* generateDemoEvents(opts: DemoOptions): Generator<DemoEvent> {
+export function generateDemoEvents(opts: DemoOptions): Generator<DemoEvent> {
+  return walk(opts, build);
+}
+
+/** Renders one event from the simulator's scratch arrays (an object, a JSON line or a CSV row). */
+type Render<T> = (
+  kind: number, f: number, g: number, h: number,
+  event_id: string, conversation_id: string, at: string,
+  sim: Simulator, customerPrefix: string, tier: number,
+) => T;
+
+function* walk<T>(opts: DemoOptions, render: Render<T>): Generator<T> {
   const { nowMs, startMs } = validate(opts);
   const N = opts.conversations;
   const seed = opts.seed;
@@ -551,7 +586,8 @@ export function* generateDemoEvents(opts: DemoOptions): Generator<DemoEvent> {
   let cum = 0;
   for (let b = 0; b < buckets && emitted < N; b++) {
     cum += bucketWeight(b);
-    const target = b === buckets - 1 ? N : Math.min(N, Math.round((N * cum) / total));
+    // floor: the last conversation always falls in the last bucket, close to now
+    const target = b === buckets - 1 ? N : Math.min(N, Math.floor((N * cum) / total));
     const count = target - emitted;
     if (count <= 0) continue;
     const b0 = startMs + b * HOUR;
@@ -612,7 +648,7 @@ export function* generateDemoEvents(opts: DemoOptions): Generator<DemoEvent> {
         const e = order[i];
         const at = ts[e];
         if (at > nowMs) continue;
-        yield build(
+        yield render(
           sim.kind[e], sim.f[e], sim.g[e], sim.h[e],
           conversationId + "-" + seq++, conversationId, iso.format(at),
           sim, customerPrefix, tier,
@@ -693,13 +729,99 @@ function build(
 
 // ---- serialisations ----
 
-/** One JSON line per event, each ending in "\n" (NDJSON). */
-export function* demoEventsToNdjson(opts: DemoOptions): Generator<string> {
-  for (const e of generateDemoEvents(opts)) yield JSON.stringify(e) + "\n";
+const C: string[] = Array.from({ length: 18 }, (_, i) => ",".repeat(i));
+const TYPE_NAMES = [
+  "conversation_started", "customer_message", "ai_message", "human_message", "escalated", "resolved",
+  "reopened", "abandoned", "csat_survey_sent", "csat_response", "work_logged", "ai_draft", "qa_review",
+  "human_override",
+] as const;
+const BOOL = ["false", "true"] as const;
+const TRI = ["", "true", "false"] as const; // 0 = absent, 1 = true, 2 = false
+
+/**
+ * The JSON line of an event straight from the scratch arrays: the same text as
+ * JSON.stringify(build(...)) + "\n", without the intermediate object. Every string the generator
+ * produces is plain ASCII without quotes or backslashes, so nothing needs escaping.
+ */
+const jsonLine: Render<string> = (kind, f, g, h, event_id, conversation_id, at, sim, customerPrefix, tier) => {
+  let s = '{"event_id":"' + event_id + '","conversation_id":"' + conversation_id + '","type":"' +
+    TYPE_NAMES[kind] + '","at":"' + at + '"';
+  switch (kind) {
+    case K_STARTED:
+      s += ',"customer_id":"' + customerPrefix + sim.customer + '","channel":"' + CHANNELS[sim.channel] + '"';
+      if (sim.topic >= 0) s += ',"topic":"' + TOPIC_NAMES[sim.topic] + '"';
+      if (tier > 0) s += ',"customer_tier":"' + TIERS[tier] + '"';
+      break;
+    case K_AI:
+      if (f !== 2) s += ',"confident":' + BOOL[f];
+      break;
+    case K_HUMAN:
+      if (f !== 0) s += ',"agent_id":"' + AGENT_IDS[f] + '"';
+      break;
+    case K_ESCALATED:
+      s += ',"reason":"' + ESCALATION_REASONS[f] + '","context_transferred":' + BOOL[g];
+      break;
+    case K_RESOLVED:
+      if (f !== 0) s += ',"by":"' + ACTORS[f - 1] + '"';
+      break;
+    case K_CSAT:
+      s += ',"score":' + f;
+      break;
+    case K_WORK:
+      s += ',"actor":"' + ACTORS[f] + '","seconds":' + g;
+      break;
+    case K_DRAFT:
+      s += ',"outcome":"' + DRAFT_OUTCOMES[f] + '"';
+      break;
+    case K_QA:
+      s += ',"accurate":' + BOOL[f];
+      if (g !== 0) s += ',"policy_compliant":' + TRI[g];
+      if (h !== 0) s += ',"safety_incident":' + TRI[h];
+      break;
+    case K_OVERRIDE:
+      if (f < OVERRIDE_CAUSES.length) s += ',"cause":"' + OVERRIDE_CAUSES[f] + '"';
+      break;
+  }
+  return s + "}\n";
+};
+
+/** The canonical CSV row straight from the scratch arrays (same text as demoEventToCsvRow). */
+const csvLine: Render<string> = (kind, f, g, h, event_id, conversation_id, at, sim, customerPrefix, tier) => {
+  const s = event_id + "," + conversation_id + "," + TYPE_NAMES[kind] + "," + at;
+  switch (kind) {
+    case K_STARTED:
+      return s + "," + customerPrefix + sim.customer + "," + CHANNELS[sim.channel] + "," +
+        (sim.topic >= 0 ? TOPIC_NAMES[sim.topic] : "") + "," + TIERS[tier] + C[13] + "\n";
+    case K_AI:
+      return s + C[5] + (f === 2 ? "" : BOOL[f]) + C[12] + "\n";
+    case K_HUMAN:
+      return s + C[6] + (f === 0 ? "" : AGENT_IDS[f]) + C[11] + "\n";
+    case K_ESCALATED:
+      return s + C[7] + ESCALATION_REASONS[f] + "," + BOOL[g] + C[9] + "\n";
+    case K_RESOLVED:
+      return s + C[9] + (f === 0 ? "" : ACTORS[f - 1]) + C[8] + "\n";
+    case K_CSAT:
+      return s + C[10] + f + C[7] + "\n";
+    case K_WORK:
+      return s + C[11] + ACTORS[f] + "," + g + C[5] + "\n";
+    case K_DRAFT:
+      return s + C[13] + DRAFT_OUTCOMES[f] + C[4] + "\n";
+    case K_QA:
+      return s + C[14] + BOOL[f] + "," + TRI[g] + "," + TRI[h] + C[1] + "\n";
+    case K_OVERRIDE:
+      return s + C[17] + (f < OVERRIDE_CAUSES.length ? OVERRIDE_CAUSES[f] : "") + "\n";
+    default:
+      return s + C[17] + "\n";
+  }
+};
+
+/** One JSON line per event, each ending in "\n" (NDJSON); the same events as generateDemoEvents. */
+export function demoEventsToNdjson(opts: DemoOptions): Generator<string> {
+  return walk(opts, jsonLine);
 }
 
 /** The canonical CSV header line (CANONICAL_COLUMNS order), ending in "\n". */
-export const demoCsvHeader: string = CANONICAL_COLUMNS.join(",") + "\n";
+export const demoCsvHeader: string = COLUMNS.join(",") + "\n";
 
 const NEEDS_QUOTES = /[",\r\n]/;
 function csvCell(v: string | number | boolean | undefined): string {
@@ -711,13 +833,13 @@ function csvCell(v: string | number | boolean | undefined): string {
 /** One canonical CSV row (RFC 4180 quoting, empty cell = absent), ending in "\n". */
 export function demoEventToCsvRow(e: DemoEvent): string {
   const r = e as unknown as Record<string, string | number | boolean | undefined>;
-  let line = csvCell(r[CANONICAL_COLUMNS[0]]);
-  for (let i = 1; i < CANONICAL_COLUMNS.length; i++) line += "," + csvCell(r[CANONICAL_COLUMNS[i]]);
+  let line = csvCell(r[COLUMNS[0]]);
+  for (let i = 1; i < COLUMNS.length; i++) line += "," + csvCell(r[COLUMNS[i]]);
   return line + "\n";
 }
 
-/** The header line, then one row per event. */
+/** The header line, then one canonical CSV row per event (fast path, no intermediate objects). */
 export function* demoEventsToCsv(opts: DemoOptions): Generator<string> {
   yield demoCsvHeader;
-  for (const e of generateDemoEvents(opts)) yield demoEventToCsvRow(e);
+  yield* walk(opts, csvLine);
 }
