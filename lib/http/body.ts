@@ -1,5 +1,4 @@
-import { Readable, Transform } from "node:stream";
-import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { Readable } from "node:stream";
 
 export class BodyTooLarge extends Error {
   constructor(readonly limit: number) {
@@ -8,20 +7,20 @@ export class BodyTooLarge extends Error {
 }
 
 /**
- * The request body as a Node stream that fails with BodyTooLarge once more than `limit` bytes
- * have arrived, so an oversized upload is stopped without being read whole.
+ * The request body as a lazy Node stream that fails with BodyTooLarge once more than `limit`
+ * bytes have arrived, so an oversized upload is stopped without being read whole. Nothing is
+ * read until the parser consumes it, so the error always reaches a listener.
  */
 export function limitedBody(req: Request, limit: number): Readable {
-  if (!req.body) return Readable.from([]);
-  let seen = 0;
-  const guard = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      seen += chunk.length;
-      if (seen > limit) cb(new BodyTooLarge(limit));
-      else cb(null, chunk);
-    },
-  });
-  const source = Readable.fromWeb(req.body as unknown as NodeWebReadableStream);
-  source.on("error", (e) => guard.destroy(e));
-  return source.pipe(guard);
+  const body = req.body;
+  async function* chunks() {
+    if (!body) return;
+    let seen = 0;
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+      seen += chunk.byteLength;
+      if (seen > limit) throw new BodyTooLarge(limit);
+      yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }
