@@ -8,73 +8,71 @@ import { Prisma } from "../generated/prisma/client";
  */
 const sql = Prisma.sql;
 const raw = Prisma.raw;
-
-export interface RateDefinition {
-  numerator: Prisma.Sql;
-  denominator: Prisma.Sql;
-  /** conversations in the denominator whose window is still open at as_of */
-  pending?: Prisma.Sql;
-}
-
 const count = (where: string) => raw(`count(*) FILTER (WHERE ${where})`);
-const total = (column: string) => raw(`coalesce(sum(s.${column}), 0)`);
+
+/**
+ * A rate is either over conversations (numerator, denominator and pending are row conditions,
+ * counted with count(*) FILTER) or over events (columns of per-conversation event counts,
+ * summed). Keeping conditions rather than finished aggregates lets the drill-down list the
+ * exact conversations behind a number with the same definition.
+ */
+export type RateDefinition =
+  | { over: "conversations"; numerator: string; denominator: string; pending?: string }
+  | { over: "events"; numerator: string; denominator: string; pending?: undefined };
+
+const conv = (numerator: string, denominator: string, pending?: string): RateDefinition =>
+  ({ over: "conversations", numerator, denominator, pending });
+const events = (numerator: string, denominator: string): RateDefinition => ({ over: "events", numerator, denominator });
 
 export const RATE_DEFINITIONS = {
   // raw deflection: the AI alone handled it, whatever happened next
-  containment_rate: { numerator: count("s.population = 'ai_only'"), denominator: raw("count(*)") },
+  containment_rate: conv("s.population = 'ai_only'", "true"),
   // verified deflection: AI alone, resolved by the AI, not reopened, no re-contact in the verification window
-  deflection_rate: {
-    numerator: count("s.closed_v AND s.population = 'ai_only' AND s.verified AND s.resolved_by = 'ai'"),
-    denominator: count("s.closed_v"),
-    pending: count("NOT s.closed_v"),
-  },
-  ai_involvement_rate: { numerator: count("s.ai_involved"), denominator: raw("count(*)") },
-  resolution_rate: { numerator: count("s.resolved"), denominator: raw("count(*)") },
-  verified_resolution_rate: {
-    numerator: count("s.closed_v AND s.verified"),
-    denominator: count("s.closed_v"),
-    pending: count("NOT s.closed_v"),
-  },
-  recontact_rate: {
-    numerator: count("s.closed_r AND s.recontacted_r"),
-    denominator: count("s.closed_r"),
-    pending: count("NOT s.closed_r"),
-  },
+  deflection_rate: conv("s.closed_v AND s.population = 'ai_only' AND s.verified AND s.resolved_by = 'ai'", "s.closed_v", "NOT s.closed_v"),
+  ai_involvement_rate: conv("s.ai_involved", "true"),
+  resolution_rate: conv("s.resolved", "true"),
+  verified_resolution_rate: conv("s.closed_v AND s.verified", "s.closed_v", "NOT s.closed_v"),
+  recontact_rate: conv("s.closed_r AND s.recontacted_r", "s.closed_r", "NOT s.closed_r"),
   // first-contact resolution: of the resolved, how many stayed resolved (verified)
-  fcr_rate: {
-    numerator: count("s.closed_v AND s.verified"),
-    denominator: count("s.closed_v AND s.resolved"),
-    pending: count("NOT s.closed_v AND s.resolved"),
-  },
-  escalation_rate: { numerator: count("s.population = 'ai_escalated'"), denominator: count("s.ai_involved") },
+  fcr_rate: conv("s.closed_v AND s.verified", "s.closed_v AND s.resolved", "NOT s.closed_v AND s.resolved"),
+  escalation_rate: conv("s.population = 'ai_escalated'", "s.ai_involved"),
   // a handoff with no escalated event counts as not transferred: unproven
-  context_transfer_rate: {
-    numerator: count("s.population = 'ai_escalated' AND s.context_transferred IS TRUE"),
-    denominator: count("s.population = 'ai_escalated'"),
-  },
-  resolved_in_session_rate: {
-    numerator: count("s.population = 'ai_escalated' AND s.closed_v AND s.verified"),
-    denominator: count("s.population = 'ai_escalated' AND s.closed_v"),
-    pending: count("s.population = 'ai_escalated' AND NOT s.closed_v"),
-  },
-  csat: { numerator: count("s.csat_score >= 4"), denominator: count("s.csat_score IS NOT NULL") },
-  csat_response_rate: { numerator: count("s.csat_score IS NOT NULL"), denominator: raw("count(*)") },
-  // event-level rates: per-conversation counts stored at derive time, summed here
-  unanswered_rate: { numerator: total("ai_unconfident_messages"), denominator: total("ai_messages") },
-  low_confidence_escalation_share: {
-    numerator: count("s.escalation_reason = 'low_confidence'"),
-    denominator: count("s.escalated_at IS NOT NULL"),
-  },
-  draft_rejection_rate: { numerator: total("drafts_rejected_or_edited"), denominator: total("drafts") },
-  hallucination_rate: { numerator: total("qa_inaccurate"), denominator: total("qa_reviews") },
-  policy_compliance_rate: { numerator: total("qa_policy_compliant"), denominator: total("qa_policy_set") },
-  safety_incident_rate: { numerator: total("qa_safety_incidents"), denominator: total("qa_reviews") },
-  override_rate: { numerator: total("overrides"), denominator: total("ai_messages") },
+  context_transfer_rate: conv("s.population = 'ai_escalated' AND s.context_transferred IS TRUE", "s.population = 'ai_escalated'"),
+  resolved_in_session_rate: conv(
+    "s.population = 'ai_escalated' AND s.closed_v AND s.verified",
+    "s.population = 'ai_escalated' AND s.closed_v",
+    "s.population = 'ai_escalated' AND NOT s.closed_v",
+  ),
+  csat: conv("s.csat_score >= 4", "s.csat_score IS NOT NULL"),
+  csat_response_rate: conv("s.csat_score IS NOT NULL", "true"),
+  // event-level rates: per-conversation event counts stored at derive time, summed here
+  unanswered_rate: events("ai_unconfident_messages", "ai_messages"),
+  low_confidence_escalation_share: conv("s.escalation_reason = 'low_confidence'", "s.escalated_at IS NOT NULL"),
+  draft_rejection_rate: events("drafts_rejected_or_edited", "drafts"),
+  hallucination_rate: events("qa_inaccurate", "qa_reviews"),
+  policy_compliance_rate: events("qa_policy_compliant", "qa_policy_set"),
+  safety_incident_rate: events("qa_safety_incidents", "qa_reviews"),
+  override_rate: events("overrides", "ai_messages"),
 } satisfies Record<string, RateDefinition>;
+
+/** The aggregate SQL of one side of a rate. */
+export function rateAggregate(d: RateDefinition, side: "numerator" | "denominator" | "pending"): Prisma.Sql {
+  const part = d[side];
+  if (part === undefined) return raw("NULL::bigint");
+  if (d.over === "events") return raw(`coalesce(sum(s.${part}), 0)::bigint`);
+  return raw(part === "true" ? "count(*)" : `count(*) FILTER (WHERE ${part})`);
+}
+
+/** Row condition selecting the conversations behind one side of a rate (for drill-down lists). */
+export function rateRowCondition(d: RateDefinition, side: "numerator" | "denominator" | "pending"): Prisma.Sql {
+  const part = d[side];
+  if (part === undefined) return raw("false");
+  return raw(d.over === "events" ? `s.${part} > 0` : part);
+}
 
 export type RateKey = keyof typeof RATE_DEFINITIONS;
 export const RATE_KEYS = Object.keys(RATE_DEFINITIONS) as RateKey[];
-export const WINDOWED_RATE_KEYS = RATE_KEYS.filter((k) => "pending" in RATE_DEFINITIONS[k]);
+export const WINDOWED_RATE_KEYS = RATE_KEYS.filter((k) => (RATE_DEFINITIONS[k] as RateDefinition).pending !== undefined);
 
 /** Distributions in seconds: n, p50, p90 (percentile_cont = linear interpolation), mean for AHT. */
 export const DISTRIBUTIONS = {
@@ -90,9 +88,9 @@ export function metricSelectList(cost: { ai: number; hourly: number; fallback: n
   const items: Prisma.Sql[] = [];
   for (const key of RATE_KEYS) {
     const d: RateDefinition = RATE_DEFINITIONS[key];
-    items.push(sql`(${d.numerator})::bigint AS ${raw(`"${key}__num"`)}`);
-    items.push(sql`(${d.denominator})::bigint AS ${raw(`"${key}__den"`)}`);
-    if (d.pending) items.push(sql`(${d.pending})::bigint AS ${raw(`"${key}__pending"`)}`);
+    items.push(sql`(${rateAggregate(d, "numerator")})::bigint AS ${raw(`"${key}__num"`)}`);
+    items.push(sql`(${rateAggregate(d, "denominator")})::bigint AS ${raw(`"${key}__den"`)}`);
+    if (d.pending) items.push(sql`(${rateAggregate(d, "pending")})::bigint AS ${raw(`"${key}__pending"`)}`);
   }
   for (const [key, d] of Object.entries(DISTRIBUTIONS)) {
     const col = raw(`s.${d.column}`);
