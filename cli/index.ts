@@ -10,7 +10,7 @@ type Command = { run(argv: string[]): Promise<number> };
 const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
   migrate: { load: async () => ({ run: async () => 0 }), help: "apply pending database migrations" },
   ingest: { load: () => import("./commands/ingest"), help: "ingest <file> [--format canonical|ndjson|json] [--atomic] [--json]" },
-  "demo-data": { load: () => import("./commands/demo-data"), help: "demo-data [--conversations N] [--seed S] [--days D]" },
+  "demo-data": { load: () => import("./commands/demo-data"), help: "demo-data [--conversations N] [--seed S] [--days D] [--now ISO]" },
   metrics: { load: () => import("./commands/metrics"), help: "metrics [--from D --to D] [--group-by …] [filters] [--as-of ISO] [--recontact-hours N] [--verification-hours N]" },
   user: { load: () => import("./commands/user"), help: "user create --email E --password P --role admin|viewer" },
   "api-key": { load: () => import("./commands/api-key"), help: "api-key create --name N --scopes ingest,read | revoke --name N | list" },

@@ -7,18 +7,24 @@ function positiveInt(name: string, v: string | undefined, fallback: number): num
   return Number(v);
 }
 
-/** Synthetic events through the same ingest path as every other source; same seed → same data. */
+/**
+ * Synthetic events through the same ingest path as every other source. Same seed and --now →
+ * the same events; without --now the data ends at the current time.
+ */
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {
     conversations: { type: "string" },
     seed: { type: "string" },
     days: { type: "string" },
+    now: { type: "string" },
   });
+  const now = values.now === undefined ? new Date() : new Date(values.now);
+  if (Number.isNaN(now.getTime())) throw new UsageError("--now must be an ISO timestamp");
   const opts = {
     conversations: positiveInt("conversations", values.conversations, 5000),
     seed: positiveInt("seed", values.seed, 42),
     days: positiveInt("days", values.days, 120),
-    now: new Date(),
+    now,
   };
   const result = await ingestDemoData(opts, "cli");
   process.stdout.write(

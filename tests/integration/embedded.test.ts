@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { runningClusterPort, startEmbedded } from "../../lib/db/embedded";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+async function select1(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query("SELECT 1 AS one");
+  await c.end();
+  return rows[0].one;
+}
+
+describe("embedded PostgreSQL as a managed child", () => {
+  it("a second process joins the running cluster instead of failing; the owner stops it; a restart reuses the data", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hsd-embedded-"));
+    fs.chmodSync(dir, 0o755);
+    dirs.push(dir);
+    const owner = await startEmbedded(dir);
+    expect(owner.owned).toBe(true);
+    const joiner = await startEmbedded(dir); // e.g. the CLI while the server runs
+    expect(joiner.owned).toBe(false);
+    expect(joiner.url).toBe(owner.url);
+    expect(await select1(joiner.url)).toBe(1);
+    await joiner.stop(); // a joiner never stops the cluster
+    expect(await select1(owner.url)).toBe(1);
+
+    const c = new pg.Client({ connectionString: owner.url });
+    await c.connect();
+    await c.query("CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)");
+    await c.end();
+    await owner.stop();
+    expect(runningClusterPort(dir)).toBeNull();
+    await expect(select1(owner.url)).rejects.toThrow();
+
+    const again = await startEmbedded(dir);
+    expect(again.owned).toBe(true);
+    const c2 = new pg.Client({ connectionString: again.url });
+    await c2.connect();
+    expect((await c2.query("SELECT x FROM kept")).rows).toEqual([{ x: 42 }]);
+    await c2.end();
+    await again.stop();
+  });
+});
