@@ -132,7 +132,16 @@ export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
     authMethod: "scram-sha-256",
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    // Loopback only, no Unix socket to collide with; buffers and WAL sized for bulk ingest of
+    // millions of events on a small machine (the defaults are tuned for a 1990s server).
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "unix_socket_directories=",
+      "-c", "shared_buffers=512MB",
+      "-c", "max_wal_size=4GB",
+      "-c", "checkpoint_timeout=15min",
+      "-c", "effective_cache_size=4GB",
+    ],
     onLog: (m) => logs.push(String(m)),
     onError: (m) => logs.push(String(m)),
   });

@@ -12,7 +12,12 @@ const globalForPool = globalThis as unknown as { __pgPool?: pg.Pool; __pgPoolUrl
 export function pool(): pg.Pool {
   const url = databaseUrl();
   if (!globalForPool.__pgPool || globalForPool.__pgPoolUrl !== url) {
-    globalForPool.__pgPool = new pg.Pool({ connectionString: url, max: Number(process.env.DB_POOL_SIZE || 10) });
+    globalForPool.__pgPool = new pg.Pool({
+      connectionString: url,
+      max: Number(process.env.DB_POOL_SIZE || 10),
+      // ingest stages batches in temp tables and sorts them: give sessions room to do it in memory
+      options: "-c temp_buffers=256MB -c work_mem=64MB",
+    });
     globalForPool.__pgPool.on("error", () => {}); // idle-client errors surface on the next query
     globalForPool.__pgPoolUrl = url;
   }

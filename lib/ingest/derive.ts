@@ -9,7 +9,8 @@ import type { PoolClient } from "pg";
  *
  * Tie-breaks the spec leaves open (docs/metrics.md): among events at the same instant the one
  * with the greatest event_id wins (events without event_id rank lowest), then the greatest
- * value (csat score, resolved `by` 'human' > 'ai', escalation reason, context_transferred).
+ * value (csat score, resolved `by` 'human' > 'ai', escalation reason, context_transferred). Strings compare
+ * byte-wise (COLLATE "C"), so the result does not depend on the database's locale.
  */
 export const DERIVE_CONVERSATIONS_SQL = `
 WITH ev AS (
@@ -19,9 +20,11 @@ WITH ev AS (
   JOIN touched_conversations t ON t.conversation_id = e.conversation_id
 ),
 first_start AS (
-  SELECT DISTINCT ON (conversation_id) conversation_id, id, at, customer_id, channel, topic, customer_tier
-  FROM ev WHERE type = 'conversation_started'
-  ORDER BY conversation_id, id
+  SELECT DISTINCT ON (ev.conversation_id) ev.conversation_id, ev.id, ev.at, ev.customer_id, ev.channel, ev.topic,
+    ev.customer_tier, i.format AS source
+  FROM ev LEFT JOIN imports i ON i.id = ev.import_id
+  WHERE ev.type = 'conversation_started'
+  ORDER BY ev.conversation_id, ev.id
 ),
 agg AS (
   SELECT
@@ -35,19 +38,19 @@ agg AS (
     -- the last of resolved/reopened by time; at the same instant resolved sorts before reopened
     (array_agg(ev.type ORDER BY ev.at DESC, (ev.type = 'reopened') DESC)
       FILTER (WHERE ev.type IN ('resolved', 'reopened')))[1] AS last_resolution_type,
-    (array_agg(ev.by ORDER BY ev.at DESC, ev.event_id DESC NULLS LAST, ev.by DESC NULLS LAST)
+    (array_agg(ev.by ORDER BY ev.at DESC, ev.event_id COLLATE "C" DESC NULLS LAST, ev.by COLLATE "C" DESC NULLS LAST)
       FILTER (WHERE ev.type = 'resolved'))[1] AS last_resolved_by,
     bool_or(ev.type = 'reopened') AS reopened,
     min(ev.at) FILTER (WHERE ev.type IN ('ai_message', 'human_message')) AS first_response_at,
     min(ev.esc_at) AS escalated_at,
-    (array_agg(ev.reason ORDER BY ev.at, ev.event_id DESC NULLS LAST, ev.reason DESC, ev.context_transferred DESC)
+    (array_agg(ev.reason ORDER BY ev.at, ev.event_id COLLATE "C" DESC NULLS LAST, ev.reason COLLATE "C" DESC, ev.context_transferred DESC)
       FILTER (WHERE ev.type = 'escalated'))[1] AS escalation_reason,
-    (array_agg(ev.context_transferred ORDER BY ev.at, ev.event_id DESC NULLS LAST, ev.reason DESC, ev.context_transferred DESC)
+    (array_agg(ev.context_transferred ORDER BY ev.at, ev.event_id COLLATE "C" DESC NULLS LAST, ev.reason COLLATE "C" DESC, ev.context_transferred DESC)
       FILTER (WHERE ev.type = 'escalated'))[1] AS context_transferred,
     min(ev.at) FILTER (WHERE ev.type = 'human_message' AND ev.at >= ev.esc_at) AS first_human_after_escalation_at,
     coalesce(sum(ev.seconds) FILTER (WHERE ev.type = 'work_logged' AND ev.actor = 'ai'), 0) AS ai_handle_s,
     coalesce(sum(ev.seconds) FILTER (WHERE ev.type = 'work_logged' AND ev.actor = 'human'), 0) AS human_handle_s,
-    (array_agg(ev.score ORDER BY ev.at DESC, ev.event_id DESC NULLS LAST, ev.score DESC)
+    (array_agg(ev.score ORDER BY ev.at DESC, ev.event_id COLLATE "C" DESC NULLS LAST, ev.score DESC)
       FILTER (WHERE ev.type = 'csat_response'))[1] AS csat_score,
     bool_or(ev.type IN ('csat_survey_sent', 'csat_response')) AS surveyed,
     count(*) FILTER (WHERE ev.type = 'ai_message') AS ai_messages,
@@ -75,7 +78,7 @@ INSERT INTO conversations (
   escalation_wait_s, ai_handle_s, human_handle_s, csat_score, surveyed,
   ai_messages, ai_unconfident_messages, drafts, drafts_rejected_or_edited, qa_reviews,
   qa_inaccurate, qa_policy_set, qa_policy_compliant, qa_safety_incidents, overrides, events,
-  start_conflicts, updated_at)
+  start_conflicts, source, updated_at)
 SELECT
   a.conversation_id, fs.at, fs.customer_id, fs.channel, fs.topic, fs.customer_tier,
   a.ai_involved, a.human_involved,
@@ -98,7 +101,7 @@ SELECT
   a.ai_handle_s, a.human_handle_s, a.csat_score, a.surveyed,
   a.ai_messages, a.ai_unconfident_messages, a.drafts, a.drafts_rejected_or_edited, a.qa_reviews,
   a.qa_inaccurate, a.qa_policy_set, a.qa_policy_compliant, a.qa_safety_incidents, a.overrides, a.events,
-  a.start_conflicts, now()
+  a.start_conflicts, fs.source, now()
 FROM agg a
 LEFT JOIN first_start fs ON fs.conversation_id = a.conversation_id
 ON CONFLICT (conversation_id) DO UPDATE SET
@@ -116,7 +119,7 @@ ON CONFLICT (conversation_id) DO UPDATE SET
   qa_inaccurate = EXCLUDED.qa_inaccurate, qa_policy_set = EXCLUDED.qa_policy_set,
   qa_policy_compliant = EXCLUDED.qa_policy_compliant, qa_safety_incidents = EXCLUDED.qa_safety_incidents,
   overrides = EXCLUDED.overrides, events = EXCLUDED.events, start_conflicts = EXCLUDED.start_conflicts,
-  updated_at = EXCLUDED.updated_at
+  source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
 `;
 
 /**
@@ -156,9 +159,11 @@ WHERE c.conversation_id = n.conversation_id AND c.next_contact_at IS DISTINCT FR
 `;
 
 /** Recompute the derived rows of the conversations in `touched_conversations` (a temp table). */
-export async function deriveTouched(client: PoolClient) {
+export async function deriveTouched(client: PoolClient, phase: (name: string) => void = () => {}) {
   await client.query(DERIVE_CONVERSATIONS_SQL);
+  phase("derive conversations");
   await client.query(DERIVE_NEXT_CONTACT_SQL);
+  phase("derive next_contact_at");
 }
 
 export async function createTouchedTable(client: PoolClient) {

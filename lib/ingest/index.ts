@@ -25,6 +25,15 @@ const STORED_REJECTIONS = 1000;
 // Concurrent ingests serialise only their derive step, so each recomputes from committed events.
 const DERIVE_LOCK = 72_707_371;
 
+// INGEST_TIMING=1 prints how long each step took (stderr), for bench/ and for operators.
+let phaseStart = Date.now();
+function phase(name: string) {
+  if (process.env.INGEST_TIMING !== "1") return;
+  const now = Date.now();
+  process.stderr.write(`[ingest] ${name}: ${now - phaseStart} ms\n`);
+  phaseStart = now;
+}
+
 export class AtomicRejection extends Error {
   constructor(readonly result: IngestResult) {
     super(`${result.rejected.length} event(s) rejected; nothing was stored (atomic)`);
@@ -46,6 +55,7 @@ export async function ingestRecords(records: AsyncIterable<RawRecord>, opts: Ing
   const rejected: RejectedEvent[] = [];
   const started = new Date();
   let committed = false;
+  phaseStart = Date.now();
   let failure: Error | undefined;
   try {
     await client.query("BEGIN");
@@ -73,6 +83,7 @@ export async function ingestRecords(records: AsyncIterable<RawRecord>, opts: Ing
       throw e;
     }
     await writer.end();
+    phase("parse + validate + COPY to staging");
     opts.onProgress?.(seen);
     if (opts.atomic && rejected.length) {
       await client.query("ROLLBACK");
@@ -82,6 +93,7 @@ export async function ingestRecords(records: AsyncIterable<RawRecord>, opts: Ing
     }
     const result = await storeStaged(client, writer.count, opts, started, rejected);
     await client.query("COMMIT");
+    phase("commit");
     committed = true;
     return result;
   } catch (e) {
@@ -124,7 +136,8 @@ async function storeStaged(
     [importId],
   );
   const accepted = rows[0].accepted;
-  if (accepted > 0) await deriveTouched(client);
+  phase("insert into events");
+  if (accepted > 0) await deriveTouched(client, phase);
   const result = { accepted, duplicates: staged - accepted, rejected };
   await client.query(
     `UPDATE imports SET finished_at = now(), status = 'done', accepted = $2, duplicates = $3,
