@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createHash, randomUUID } from "node:crypto";
 import pg from "pg";
+import { LOCKS } from "./locks";
 
 /**
  * Applies prisma/migrations/<timestamp>_<name>/migration.sql in order and records each in
@@ -10,7 +11,7 @@ import pg from "pg";
  */
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma/migrations");
 
-const LOCK_ID = 72_707_369; // advisory lock: concurrent migrators (server + CLI) take turns
+const LOCK_ID = LOCKS.migrate; // concurrent migrators (server + CLI) take turns
 
 export interface MigrationFile {
   name: string;

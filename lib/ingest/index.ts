@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { PoolClient } from "pg";
+import { LOCKS } from "../db/locks";
 import { pool } from "../db/pool";
 import { isRejection, validateEvent } from "../events/schema";
 import { createTouchedTable, deriveTouched } from "./derive";
@@ -22,8 +23,6 @@ export interface IngestOptions {
 
 /** Rejections kept on the import record; the caller still gets all of them. */
 const STORED_REJECTIONS = 1000;
-// Concurrent ingests serialise only their derive step, so each recomputes from committed events.
-const DERIVE_LOCK = 72_707_371;
 
 // INGEST_TIMING=1 prints how long each step took (stderr), for bench/ and for operators.
 let phaseStart = Date.now();
@@ -118,7 +117,8 @@ async function storeStaged(
 ): Promise<IngestResult> {
   const importId = await insertImport(client, opts, started);
   await createTouchedTable(client);
-  await client.query("SELECT pg_advisory_xact_lock($1)", [DERIVE_LOCK]);
+  // concurrent ingests serialise only their derive step, so each recomputes from committed events
+  await client.query("SELECT pg_advisory_xact_lock($1)", [LOCKS.derive]);
   const { rows } = await client.query<{ accepted: number }>(
     `WITH ins AS (
        INSERT INTO events (event_key, event_id, conversation_id, type, at, customer_id, channel, topic,

@@ -149,6 +149,9 @@ export function parseMapping<S extends z.ZodType>(schema: S, preset: string, inp
 /* Events                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
+/** events.md string limits of the own fields a preset fills. */
+const LIMITS: Record<string, number> = { customer_id: 200, topic: 200, customer_tier: 50, agent_id: 200 };
+
 /** The events of one source row/object, with stable ids `<preset>:<ticket>:<kind>[:n]`. */
 export class EventList {
   readonly events: Record<string, unknown>[] = [];
@@ -158,13 +161,26 @@ export class EventList {
     this.conversationId = `${preset}:${ticketId}`;
   }
 
-  /** `n` ≥ 2 is appended as `:n` (the n-th occurrence); a string suffix is appended as is. */
-  add(type: EventType, at: Date, fields: Record<string, unknown> = {}, n?: number | string) {
+  /**
+   * `n` ≥ 2 is appended as `:n` (the n-th occurrence); a string suffix is appended as is. A value
+   * over its events.md length limit rejects the whole row here (`source` names its column), so a
+   * row never loads half its events.
+   */
+  add(type: EventType, at: Date, fields: Record<string, unknown> = {}, n?: number | string, source: Record<string, string> = {}) {
     const suffix = typeof n === "string" ? `:${n}` : n !== undefined && n >= 2 ? `:${n}` : "";
+    const eventId = `${this.conversationId}:${type}${suffix}`;
+    if (eventId.length > 200) throw new RowError(source.id ?? "id", "id too long: the derived event_id would exceed 200 characters");
     const clean: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(fields)) if (v !== undefined && v !== null && v !== "") clean[k] = v;
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined || v === null || v === "") continue;
+      const limit = LIMITS[k];
+      if (limit !== undefined && typeof v === "string" && v.length > limit) {
+        throw new RowError(source[k] ?? k, `longer than ${limit} characters (${k})`);
+      }
+      clean[k] = v;
+    }
     this.events.push({
-      event_id: `${this.conversationId}:${type}${suffix}`,
+      event_id: eventId,
       conversation_id: this.conversationId,
       type,
       at: at.toISOString(),

@@ -142,7 +142,13 @@ export function freshdeskRowEvents(row: CsvRow, m: FreshdeskMapping): EventList 
   const created = stamp(row, "Created time", tz);
   if (!created) throw new RowError(row.name("Created time"), "required: the ticket has no creation date");
   let customer: string | undefined;
-  for (const c of m.customer_from) if ((customer = row.get(c)) !== undefined) break;
+  let customerColumn = m.customer_from[0];
+  for (const c of m.customer_from) {
+    if ((customer = row.get(c)) !== undefined) {
+      customerColumn = c;
+      break;
+    }
+  }
   if (customer === undefined) {
     throw new RowError(row.name(m.customer_from[0]), `required: none of ${m.customer_from.join(", ")} is set (needed as customer_id)`);
   }
@@ -188,13 +194,20 @@ export function freshdeskRowEvents(row: CsvRow, m: FreshdeskMapping): EventList 
   for (const t of tags) if ((tier = lookup(m.tier_tags, t)) !== undefined) break;
 
   const ev = new EventList("freshdesk", id);
-  ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier });
+  const cols = {
+    id: row.name("Ticket ID"),
+    customer_id: row.name(customerColumn),
+    topic: row.name(m.topic_from === "group" ? "Group" : m.topic_from === "type" ? "Type" : "Tags"),
+    customer_tier: row.name("Tags"),
+    agent_id: row.name("Agent"),
+  };
+  ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier }, undefined, cols);
   if (aiInvolved) {
     const aiAt = firstResponseAt ?? created;
     ev.add("ai_message", aiAt);
     if (escalated) ev.add("escalated", aiAt, { reason: "other", context_transferred: false });
   } else if (humanReplied) {
-    ev.add("human_message", firstResponseAt ?? resolvedAt ?? lastUpdate ?? created, { agent_id: agent });
+    ev.add("human_message", firstResponseAt ?? resolvedAt ?? lastUpdate ?? created, { agent_id: agent }, undefined, cols);
   }
 
   // Freshdesk exports carry no reopen count, so each resolution is keyed by its own time:

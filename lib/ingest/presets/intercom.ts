@@ -166,7 +166,8 @@ export function intercomConversationEvents(value: unknown, m: IntercomMapping): 
   const state = str(c.state)?.toLowerCase() ?? (c.open === false ? "closed" : c.open === true ? "open" : undefined);
 
   const ev = new EventList("intercom", id);
-  ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier });
+  const cols = { id: "id", customer_id: "contacts", topic: "tags", customer_tier: "tags", agent_id: "admin_assignee_id" };
+  ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier }, undefined, cols);
   if (firstContactReply) ev.add("customer_message", firstContactReply);
   // the AI answers the opening message; no AI reply time is exported, so it is dated at creation
   const aiAt = created;
@@ -174,7 +175,7 @@ export function intercomConversationEvents(value: unknown, m: IntercomMapping): 
   if (escalated) {
     ev.add("escalated", max(aiAt, firstAssignment)!, { reason: escalationReason ?? "other", context_transferred: false });
   }
-  if (humanReplied) ev.add("human_message", firstAdminReply, { agent_id: humanAssigned ? adminAssignee : undefined });
+  if (humanReplied) ev.add("human_message", firstAdminReply, { agent_id: humanAssigned ? adminAssignee : undefined }, undefined, cols);
 
   const by = escalated || humanReplied || humanAssigned ? "human" : aiInvolved ? "ai" : undefined;
   const resolvedNow = state === "closed" || aiResolved;

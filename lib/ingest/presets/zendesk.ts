@@ -162,7 +162,14 @@ export function zendeskRowEvents(row: CsvRow, m: ZendeskMapping): EventList {
   }
 
   const ev = new EventList("zendesk", id);
-  ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier });
+  const cols = {
+    id: row.name("Id"),
+    customer_id: row.get("Requester id") !== undefined ? row.name("Requester id") : row.name("Requester email"),
+    topic: m.topic_from === "group" ? row.name("Group") : row.name("Tags"),
+    customer_tier: row.name("Tags"),
+    agent_id: row.name("Assignee"),
+  };
+  ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier }, undefined, cols);
 
   const firstReplyAt = firstReplyMin !== undefined ? addMs(created, firstReplyMin * 60_000) : undefined;
   if (aiInvolved) {
@@ -173,7 +180,7 @@ export function zendeskRowEvents(row: CsvRow, m: ZendeskMapping): EventList {
     // no human_message is invented, so escalation wait stays unknown rather than made up
     if (escalated) ev.add("escalated", aiAt, { reason: "other", context_transferred: false });
   } else if (humanReplied) {
-    ev.add("human_message", firstReplyAt ?? solved ?? updated ?? created, { agent_id: assignee });
+    ev.add("human_message", firstReplyAt ?? solved ?? updated ?? created, { agent_id: assignee }, undefined, cols);
   }
 
   const by = humanAssignee || escalated ? "human" : aiInvolved ? "ai" : undefined;
