@@ -64,6 +64,7 @@ agg AS (
     count(*) FILTER (WHERE ev.type = 'qa_review' AND ev.safety_incident = true) AS qa_safety_incidents,
     count(*) FILTER (WHERE ev.type = 'human_override') AS overrides,
     count(*) AS events,
+    max(ev.at) AS last_event_at,
     count(*) FILTER (WHERE ev.type = 'conversation_started'
       AND (ev.at, ev.customer_id, ev.channel, ev.topic, ev.customer_tier)
           IS DISTINCT FROM (fs.at, fs.customer_id, fs.channel, fs.topic, fs.customer_tier)) AS start_conflicts
@@ -78,7 +79,7 @@ INSERT INTO conversations (
   escalation_wait_s, ai_handle_s, human_handle_s, csat_score, surveyed,
   ai_messages, ai_unconfident_messages, drafts, drafts_rejected_or_edited, qa_reviews,
   qa_inaccurate, qa_policy_set, qa_policy_compliant, qa_safety_incidents, overrides, events,
-  start_conflicts, source, updated_at)
+  start_conflicts, source, last_event_at, updated_at)
 SELECT
   a.conversation_id, fs.at, fs.customer_id, fs.channel, fs.topic, fs.customer_tier,
   a.ai_involved, a.human_involved,
@@ -101,7 +102,7 @@ SELECT
   a.ai_handle_s, a.human_handle_s, a.csat_score, a.surveyed,
   a.ai_messages, a.ai_unconfident_messages, a.drafts, a.drafts_rejected_or_edited, a.qa_reviews,
   a.qa_inaccurate, a.qa_policy_set, a.qa_policy_compliant, a.qa_safety_incidents, a.overrides, a.events,
-  a.start_conflicts, fs.source, now()
+  a.start_conflicts, fs.source, a.last_event_at, now()
 FROM agg a
 LEFT JOIN first_start fs ON fs.conversation_id = a.conversation_id
 ON CONFLICT (conversation_id) DO UPDATE SET
@@ -119,7 +120,7 @@ ON CONFLICT (conversation_id) DO UPDATE SET
   qa_inaccurate = EXCLUDED.qa_inaccurate, qa_policy_set = EXCLUDED.qa_policy_set,
   qa_policy_compliant = EXCLUDED.qa_policy_compliant, qa_safety_incidents = EXCLUDED.qa_safety_incidents,
   overrides = EXCLUDED.overrides, events = EXCLUDED.events, start_conflicts = EXCLUDED.start_conflicts,
-  source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+  source = EXCLUDED.source, last_event_at = EXCLUDED.last_event_at, updated_at = EXCLUDED.updated_at
 `;
 
 /**

@@ -11,7 +11,7 @@ afterAll(closeConnections);
 
 type Ev = Record<string, unknown> & { conversation_id: string; type: string };
 const NOW = new Date("2026-06-01T00:00:00Z");
-const demo = () => [...generateDemoEvents({ conversations: 300, seed: 11, days: 20, now: NOW })] as Ev[];
+const demo = () => [...generateDemoEvents({ conversations: 300, seed: 11, days: 20, now: NOW })] as unknown as Ev[];
 
 async function snapshot() {
   const requests = [
