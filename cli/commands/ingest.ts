@@ -3,10 +3,26 @@ import path from "node:path";
 import { createGunzip } from "node:zlib";
 import { Transform, type Readable } from "node:stream";
 import { AtomicRejection, INGEST_FORMATS, IngestParseError, ingestStream, type IngestFormat } from "../../lib/ingest";
+import { savedMapping } from "../../lib/ingest/mappings";
+import { detectFormat, isPresetName, type DetectedFormat } from "../../lib/ingest/presets";
+import { peekStream } from "../../lib/ingest/presets/common";
 import { parse, UsageError } from "../args";
 import { progressBar } from "../progress";
 
-const USAGE = "ingest <file> [--format canonical|ndjson|json] [--atomic] [--json]";
+const USAGE =
+  "ingest <file> [--format canonical|ndjson|json|zendesk|freshdesk|intercom] [--mapping FILE.json] [--timezone IANA] [--atomic] [--json]";
+
+function formatOf(detected: DetectedFormat): IngestFormat {
+  return detected === "intercom-ndjson" || detected === "intercom-json" ? "intercom" : detected;
+}
+
+function readMappingFile(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`--mapping ${file}: ${(e as Error).message}`);
+  }
+}
 
 function formatFromName(file: string): IngestFormat {
   const name = file.toLowerCase().replace(/\.gz$/, "");
@@ -22,13 +38,20 @@ function formatFromName(file: string): IngestFormat {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { format: { type: "string" }, atomic: { type: "boolean" }, json: { type: "boolean" } },
+    {
+      format: { type: "string" },
+      atomic: { type: "boolean" },
+      json: { type: "boolean" },
+      mapping: { type: "string" },
+      timezone: { type: "string" },
+    },
     true,
   );
   if (positionals.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const file = positionals[0];
-  const format = (values.format ?? formatFromName(file)) as IngestFormat;
-  if (!INGEST_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${INGEST_FORMATS.join(", ")}`);
+  if (values.format !== undefined && !INGEST_FORMATS.includes(values.format as IngestFormat)) {
+    throw new UsageError(`--format must be one of ${INGEST_FORMATS.join(", ")}`);
+  }
 
   let size: number;
   try {
@@ -48,8 +71,24 @@ export async function run(argv: string[]): Promise<number> {
   let input: Readable = fs.createReadStream(file).pipe(counter);
   if (file.toLowerCase().endsWith(".gz")) input = input.pipe(createGunzip());
   try {
+    // without --format, the content decides (header row or first object), then the file name
+    const peeked = await peekStream(input);
+    input = peeked.stream;
+    const detected = values.format ? null : detectFormat(peeked.head);
+    // a helpdesk export is recognised by its columns; plain JSON vs NDJSON by the file name first
+    const generic = detected === null || detected === "json" || detected === "ndjson";
+    const byName = /\.(json|ndjson|jsonl)(\.gz)?$/i.test(file) ? formatFromName(file) : null;
+    const format = (values.format ?? (generic ? (byName ?? detected ?? formatFromName(file)) : formatOf(detected))) as IngestFormat;
+    const presetFormat = detected === "intercom-ndjson" ? "ndjson" : detected === "intercom-json" ? "json" : undefined;
+    let mapping: Record<string, unknown> | undefined;
+    if (isPresetName(format)) {
+      mapping = values.mapping ? readMappingFile(values.mapping) : ((await savedMapping(format)) as Record<string, unknown>);
+      if (values.timezone) mapping = { ...mapping, timezone: values.timezone };
+    }
     const result = await ingestStream(input, {
       format,
+      mapping,
+      presetFormat,
       atomic: values.atomic,
       source: "cli",
       fileName: path.basename(file),

@@ -19,6 +19,9 @@ export interface IngestOptions {
   fileName?: string;
   createdBy?: string;
   onProgress?: (records: number) => void;
+  /** helpdesk presets: the admin's mapping choices (docs/presets.md) */
+  mapping?: unknown;
+  presetFormat?: "ndjson" | "json";
 }
 
 /** Rejections kept on the import record; the caller still gets all of them. */
@@ -41,7 +44,7 @@ export class AtomicRejection extends Error {
 
 /** Parse, validate and store a stream in one of the ingest formats. */
 export function ingestStream(input: Readable, opts: IngestOptions): Promise<IngestResult> {
-  return ingestRecords(readSource(opts.format, input), opts);
+  return ingestRecords(readSource(opts.format, input, { mapping: opts.mapping, presetFormat: opts.presetFormat }), opts);
 }
 
 /**

@@ -16,7 +16,8 @@ export interface IngestResult {
   rejected: RejectedEvent[];
 }
 
-export const INGEST_FORMATS = ["canonical", "ndjson", "json"] as const;
+/** canonical events (events.md) or a helpdesk export preset (docs/presets.md) */
+export const INGEST_FORMATS = ["canonical", "ndjson", "json", "zendesk", "freshdesk", "intercom"] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];
 
 /** The input as a whole could not be parsed (maps to HTTP 400 / CLI exit 1). */

@@ -1,5 +1,6 @@
 import type { MetricSettings } from "../settings/defaults";
 import { DISTRIBUTIONS, RATE_DEFINITIONS, RATE_KEYS, type RateDefinition } from "./definitions";
+import { markUnavailable, MAYBE_UNAVAILABLE } from "./availability";
 import { twoProportionPValue, wilson } from "./stats";
 import type { Distribution, Rate, SegmentMetrics } from "./types";
 
@@ -47,7 +48,9 @@ export function assembleMetrics(row: Row, settings: Pick<MetricSettings, "baseli
     byPopulation[p] = n > 0 ? num(row[`cost_${p}__total`]) / n : null;
   }
   const baseline = settings.baseline_cost_per_contact;
-  return {
+  const capable: Partial<Record<keyof SegmentMetrics, number>> = {};
+  for (const key of MAYBE_UNAVAILABLE) capable[key] = num(row[`capable_${key}`]);
+  return markUnavailable({
     inbound: { value: inbound },
     ...(rates as Pick<SegmentMetrics, (typeof RATE_KEYS)[number]>),
     escalation_quality: {
@@ -66,5 +69,5 @@ export function assembleMetrics(row: Row, settings: Pick<MetricSettings, "baseli
     estimated_savings: {
       value: baseline !== null && costPerContact !== null ? (baseline - costPerContact) * inbound : null,
     },
-  };
+  }, capable);
 }

@@ -1,4 +1,5 @@
 import { Prisma } from "../generated/prisma/client";
+import { capableCondition, MAYBE_UNAVAILABLE } from "./availability";
 
 /**
  * Every count-based metric of metrics.md §3 as SQL aggregate expressions over the slice rows
@@ -116,5 +117,9 @@ export function metricSelectList(cost: { ai: number; hourly: number; fallback: n
     items.push(sql`${count(`s.population = '${p}'`)} AS ${raw(`"cost_${p}__n"`)}`);
   }
   items.push(sql`count(*) AS "inbound"`);
+  // how many conversations come from a source able to produce each metric's inputs
+  for (const key of MAYBE_UNAVAILABLE) {
+    items.push(sql`${count(capableCondition(key))} AS ${raw(`"capable_${key}"`)}`);
+  }
   return items;
 }

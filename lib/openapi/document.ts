@@ -103,6 +103,16 @@ export function openApiDocument() {
           },
         },
       },
+      "/api/v1/events/export": {
+        get: {
+          summary: "Every stored event as canonical CSV or NDJSON, re-importable (scope read)",
+          parameters: [{ name: "format", in: "query", required: false, schema: { type: "string", enum: ["canonical", "ndjson"] } }],
+          responses: {
+            "200": { description: "stream", content: { "text/csv": { schema: { type: "string" } }, "application/x-ndjson": { schema: { type: "string" } } } },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
       "/api/v1/metrics": {
         get: {
           summary: "Metrics per segment (scope read)",

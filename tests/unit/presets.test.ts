@@ -72,6 +72,24 @@ describe("time zones", () => {
     expect(utc("2026-03-08T01:59:59", "America/New_York")).toBe("2026-03-08T06:59:59.000Z");
   });
 
+  it("gives the same answers from its per-quarter-hour offset cache, on both sides of a jump", () => {
+    const utc = (wall: string, tz: string) => new Date(wallTimeToUtc(Date.parse(wall + "Z"), tz)).toISOString();
+    const cases: [string, string][] = [
+      ["2026-03-29T01:59:59.999", "2026-03-29T00:59:59.999Z"],
+      ["2026-03-29T02:00:00", "2026-03-29T01:00:00.000Z"], // skipped: read as 03:00 CEST
+      ["2026-03-29T02:14:59", "2026-03-29T01:14:59.000Z"],
+      ["2026-03-29T03:00:00", "2026-03-29T01:00:00.000Z"],
+      ["2026-03-29T03:07:30", "2026-03-29T01:07:30.000Z"],
+      ["2026-10-25T01:59:59", "2026-10-24T23:59:59.000Z"],
+      ["2026-10-25T02:00:00", "2026-10-25T00:00:00.000Z"], // repeated: first (CEST)
+      ["2026-10-25T02:59:59", "2026-10-25T00:59:59.000Z"],
+      ["2026-10-25T03:00:00", "2026-10-25T02:00:00.000Z"],
+    ];
+    for (let pass = 0; pass < 2; pass++) for (const [wall, want] of cases) expect(utc(wall, "Europe/Berlin"), wall).toBe(want);
+    // a half-hour zone
+    expect(utc("2026-06-01T12:44:00", "Asia/Kathmandu")).toBe("2026-06-01T06:59:00.000Z");
+  });
+
   it("rejects an unknown zone in the mapping as a file-level error", async () => {
     await expect(collect(zendesk.read(text("Id,Created at,Requester id\n"), { timezone: "Mars/Olympus" }))).rejects.toThrow(IngestParseError);
     await expect(collect(zendesk.read(text("Id,Created at,Requester id\n"), { timezone: "Mars/Olympus" }))).rejects.toThrow(/timezone/);
@@ -161,6 +179,16 @@ describe("Zendesk preset", () => {
     );
   });
 
+  it("rejects the whole row, naming the column, when a value would break an events.md length limit", async () => {
+    const csv = `Id,Created at,Requester id,Group,Assignee,Replies\n1,2026-03-01 10:00,u,${"g".repeat(201)},Ann,1\n2,2026-03-01 10:00,u,G,${"a".repeat(201)},1\n3,2026-03-01 10:00,u,G,Ann,1\n`;
+    const records = await collect(zendesk.read(text(csv)));
+    expect(records.slice(0, 2)).toEqual([
+      R({ line: 2 }, "Group", "longer than 200 characters (topic)"),
+      R({ line: 3 }, "Assignee", "longer than 200 characters (agent_id)"),
+    ]);
+    expect(records.slice(2).map((r) => ("value" in r ? (r.value as { type: string }).type : r))).toEqual(["conversation_started", "human_message"]);
+  });
+
   it("keeps the last solve of a reopened, still-open ticket and dates the reopen after it", async () => {
     const csv = "Id,Created at,Requester id,Status,Solved at,Updated at,Reopens\n7,2026-03-01 10:00,u,Open,2026-03-01 12:00,2026-03-01 11:00,2\n";
     const values = (await collect(zendesk.read(text(csv)))).map((r) => ("value" in r ? r.value : r));
@@ -173,14 +201,15 @@ describe("Zendesk preset", () => {
   });
 
   it("merges via_to_channel over the defaults and can take the topic from the first plain tag", async () => {
-    const csv = "Id,Created at,Requester id,Via,Tags,Group\n1,2026-03-01 10:00,u,Closed ticket,bot vip refunds,G\n2,2026-03-01 10:00,u,Web form,,G\n";
+    const csv = "Id,Created at,Requester id,Via,Tags,Group\n1,2026-03-01 10:00,u,Closed ticket,bot vip refunds,G\n2,2026-03-01 10:00,u,Web form,,G\n3,2026-03-01 10:00,u,Web Widget,,G\n";
     const records = await collect(
-      zendesk.read(text(csv), { via_to_channel: { "closed ticket": "sms" }, topic_from: "first_tag", tier_tags: { VIP: "gold" } }),
+      zendesk.read(text(csv), { via_to_channel: { "closed ticket": "sms", "Web Widget": "in_app" }, topic_from: "first_tag", tier_tags: { VIP: "gold" } }),
     );
     const starts = records.flatMap((r) => ("value" in r && (r.value as { type: string }).type === "conversation_started" ? [r.value] : []));
     expect(starts).toMatchObject([
       { channel: "sms", topic: "refunds", customer_tier: "gold" },
       { channel: "chat" }, // default web_form → chat still there
+      { channel: "in_app" }, // the user's "Web Widget" overrides the default web_widget → chat
     ]);
     expect(starts[1]).not.toHaveProperty("topic");
   });

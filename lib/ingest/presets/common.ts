@@ -1,8 +1,8 @@
 import { Readable } from "node:stream";
-import { parse, CsvError } from "csv-parse";
 import { z } from "zod";
 import type { EventType } from "../../events/vocabulary";
 import { IngestParseError, type Position, type RawRecord } from "../types";
+import { isCsvRecord, readCsvRecords } from "../sources/csv-records";
 
 /**
  * Shared machinery of the helpdesk-export presets (docs/presets.md): time-zone-aware timestamp
@@ -72,6 +72,22 @@ const DAY = 86_400_000;
  */
 export function wallTimeToUtc(wall: number, timeZone: string): number {
   if (timeZone === "UTC" || timeZone === "Etc/UTC") return wall;
+  // Zone transitions fall on quarter hours of wall time, so every wall time of one quarter hour
+  // gets the same offset: computed once per (zone, quarter hour), which keeps big exports fast.
+  const key = `${timeZone}|${Math.floor(wall / QUARTER_HOUR)}`;
+  const cached = offsetCache.get(key);
+  if (cached !== undefined) return wall - cached;
+  const utc = wallTimeToUtcUncached(wall - (wall % QUARTER_HOUR + QUARTER_HOUR) % QUARTER_HOUR, timeZone);
+  const offset = wall - (wall % QUARTER_HOUR + QUARTER_HOUR) % QUARTER_HOUR - utc;
+  if (offsetCache.size >= 100_000) offsetCache.clear();
+  offsetCache.set(key, offset);
+  return wall - offset;
+}
+
+const QUARTER_HOUR = 900_000;
+const offsetCache = new Map<string, number>();
+
+function wallTimeToUtcUncached(wall: number, timeZone: string): number {
   const before = zoneOffsetMs(timeZone, wall - DAY);
   const after = zoneOffsetMs(timeZone, wall + DAY);
   const candidates = [...new Set([before, after])]
@@ -124,15 +140,44 @@ export const zTimeZone = z
   .refine(isValidTimeZone, { error: "must be an IANA time zone name such as UTC or Europe/Berlin" })
   .default("UTC");
 
-/** Lower-cased, trimmed list for case-insensitive membership tests. */
+// Mappings are parsed once per file; their normalised forms are built once per mapping object.
+const setCache = new WeakMap<readonly string[], Set<string>>();
+const mapCache = new WeakMap<object, Map<string, unknown>>();
+
+/** Lower-cased, trimmed list for case-insensitive membership tests (built once per list). */
 export function lowerSet(values: readonly string[]): Set<string> {
-  return new Set(values.map((v) => v.trim().toLowerCase()));
+  let set = setCache.get(values);
+  if (!set) {
+    set = new Set(values.map((v) => v.trim().toLowerCase()));
+    setCache.set(values, set);
+  }
+  return set;
 }
 
+const normSetCache = new WeakMap<readonly string[], Set<string>>();
+
+/** A list as a set of normKey'd values (built once per list). */
+export function normSet(values: readonly string[]): Set<string> {
+  let set = normSetCache.get(values);
+  if (!set) {
+    set = new Set(values.map(normKey));
+    normSetCache.set(values, set);
+  }
+  return set;
+}
+
+/**
+ * The value of `key` in a mapping table, keys compared after normKey. The last spelling wins, so
+ * a user's `"Web form"` overrides the default `web_form` it was merged after.
+ */
 export function lookup<T>(map: Record<string, T>, key: string): T | undefined {
-  const k = normKey(key);
-  for (const [mk, v] of Object.entries(map)) if (normKey(mk) === k) return v;
-  return undefined;
+  let norm = mapCache.get(map) as Map<string, T> | undefined;
+  if (!norm) {
+    norm = new Map();
+    for (const [mk, v] of Object.entries(map)) norm.set(normKey(mk), v);
+    mapCache.set(map, norm);
+  }
+  return norm.get(normKey(key));
 }
 
 /** Parse a user-supplied mapping with the preset's schema; an invalid one is a file-level error. */
@@ -255,28 +300,6 @@ export class CsvRow {
   }
 }
 
-/**
- * Line breaks inside a record's (quoted) cells: as csv-parse counts them in `info.lines` (every
- * CR and every LF) and as a reader counts lines (CRLF, LF or a lone CR is one break). They differ
- * for CRLF inside quotes, which csv-parse counts twice.
- */
-function breaks(fields: string[]): { parser: number; real: number } {
-  let parser = 0, real = 0;
-  for (const f of fields) {
-    for (let i = 0; i < f.length; i++) {
-      const ch = f.charCodeAt(i);
-      if (ch === 10) {
-        parser++;
-        real++;
-      } else if (ch === 13) {
-        parser++;
-        if (f.charCodeAt(i + 1) !== 10) real++;
-      }
-    }
-  }
-  return { parser, real };
-}
-
 export interface CsvHeaderRules {
   preset: string;
   /** every one of these must be in the header */
@@ -291,61 +314,37 @@ export interface CsvHeaderRules {
  * with newlines inside quotes. A row that cannot be read is one rejection with its line.
  */
 export async function* readPresetCsv(input: Readable, rules: CsvHeaderRules): AsyncGenerator<CsvRow | RawRecord> {
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      info: true,
-      max_record_size: 1_000_000,
-    }),
-  );
-  input.on("error", (e) => parser.destroy(e));
-  // how far csv-parse's line count has run ahead of the real one (CRLF inside quotes)
-  let overcount = 0;
-  const skipped: RawRecord[] = [];
-  parser.on("skip", (err: CsvError & { lines?: number }) => {
-    skipped.push({ pos: { line: (err.lines ?? 0) - overcount }, rejection: { field: "row", reason: `unreadable CSV row: ${err.message}` } });
-  });
-
   let columns: Map<string, number> | null = null;
   let names: string[] = [];
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      while (skipped.length) yield skipped.shift()!;
-      const b = breaks(record);
-      const line = info.lines - b.parser - overcount;
-      overcount += b.parser - b.real;
-      if (!columns) {
-        names = record.map((h) => h.trim());
-        columns = new Map();
-        names.forEach((n, i) => {
-          if (!columns!.has(n.toLowerCase())) columns!.set(n.toLowerCase(), i);
-        });
-        const missing = rules.required.filter((r) => !columns!.has(r.toLowerCase()));
-        if (missing.length) {
-          throw new IngestParseError(`${rules.preset} export lacks required column(s): ${missing.join(", ")}`, { line });
-        }
-        for (const group of rules.oneOf ?? []) {
-          if (!group.some((g) => columns!.has(g.toLowerCase()))) {
-            throw new IngestParseError(`${rules.preset} export needs one of the columns: ${group.join(", ")}`, { line });
-          }
-        }
-        continue;
-      }
-      if (record.length > names.length && record.slice(names.length).some((c) => c.trim() !== "")) {
-        yield { pos: { line }, rejection: { field: "row", reason: `expected ${names.length} cells, found ${record.length}` } };
-        continue;
-      }
-      yield new CsvRow(line, record, columns, names);
+  for await (const item of readCsvRecords(input)) {
+    if (!isCsvRecord(item)) {
+      yield item;
+      continue;
     }
-  } catch (e) {
-    if (e instanceof IngestParseError) throw e;
-    if (e instanceof CsvError) throw new IngestParseError(`CSV could not be parsed: ${e.message}`);
-    throw e;
+    const { line, cells: record } = item;
+    if (!columns) {
+      names = record.map((h) => h.trim());
+      columns = new Map();
+      names.forEach((n, i) => {
+        if (!columns!.has(n.toLowerCase())) columns!.set(n.toLowerCase(), i);
+      });
+      const missing = rules.required.filter((r) => !columns!.has(r.toLowerCase()));
+      if (missing.length) {
+        throw new IngestParseError(`${rules.preset} export lacks required column(s): ${missing.join(", ")}`, { line });
+      }
+      for (const group of rules.oneOf ?? []) {
+        if (!group.some((g) => columns!.has(g.toLowerCase()))) {
+          throw new IngestParseError(`${rules.preset} export needs one of the columns: ${group.join(", ")}`, { line });
+        }
+      }
+      continue;
+    }
+    if (record.length > names.length && record.slice(names.length).some((c) => c.trim() !== "")) {
+      yield { pos: { line }, rejection: { field: "row", reason: `expected ${names.length} cells, found ${record.length}` } };
+      continue;
+    }
+    yield new CsvRow(line, record, columns, names);
   }
-  while (skipped.length) yield skipped.shift()!;
   if (!columns) throw new IngestParseError(`${rules.preset} export is empty: expected a header row`);
 }
 

@@ -11,6 +11,7 @@ import {
   mapRow,
   max,
   normKey,
+  normSet,
   parseExportTimestamp,
   parseMapping,
   readPresetCsv,
@@ -177,7 +178,7 @@ export function freshdeskRowEvents(row: CsvRow, m: FreshdeskMapping): EventList 
   const source = row.get("Source") ?? "";
   const agent = row.get("Agent");
   const aiTags = lowerSet(m.ai_tags), escTags = lowerSet(m.escalation_tags), aiAgents = lowerSet(m.ai_agents);
-  const aiSources = new Set(m.ai_sources.map(normKey));
+  const aiSources = normSet(m.ai_sources);
   const agentIsAi = agent !== undefined && aiAgents.has(agent.toLowerCase());
   const humanAgent = agent !== undefined && !agentIsAi;
   const aiInvolved = tags.some((t) => aiTags.has(t)) || aiSources.has(normKey(source)) || agentIsAi;

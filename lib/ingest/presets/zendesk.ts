@@ -10,6 +10,7 @@ import {
   mapRow,
   max,
   normKey,
+  normSet,
   parseExportTimestamp,
   parseMapping,
   readPresetCsv,
@@ -142,7 +143,7 @@ export function zendeskRowEvents(row: CsvRow, m: ZendeskMapping): EventList {
   const via = row.get("Via") ?? "";
   const assignee = row.get("Assignee");
   const aiTags = lowerSet(m.ai_tags), escTags = lowerSet(m.escalation_tags), aiAssignees = lowerSet(m.ai_assignees);
-  const aiVia = new Set(m.ai_via.map(normKey));
+  const aiVia = normSet(m.ai_via);
   const assigneeIsAi = assignee !== undefined && aiAssignees.has(assignee.toLowerCase());
   const humanAssignee = assignee !== undefined && !assigneeIsAi;
   const aiInvolved = tags.some((t) => aiTags.has(t)) || aiVia.has(normKey(via)) || assigneeIsAi;
