@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ZAuditQuery } from "../audit";
 import { ZConversationListQuery } from "../conversations/query";
+import { ZUploadQuery } from "../ingest/upload-query";
 import { OWN_FIELDS, ZCommonFields } from "../events/schema";
 import { EVENT_TYPES } from "../events/vocabulary";
 import { ZMetricsQuery } from "../metrics/request";
@@ -138,6 +140,35 @@ export function openApiDocument() {
           summary: "The derived per-conversation table, streamed as CSV (scope read)",
           parameters: queryParameters(ZConversationListQuery.omit({ sort: true, dir: true, page: true, page_size: true })),
           responses: { "200": { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, 401, 403) },
+        },
+      },
+      "/api/v1/uploads": {
+        post: {
+          summary: "Upload a file (admin session): canonical CSV/NDJSON/JSON or a helpdesk export, optionally .gz",
+          parameters: queryParameters(ZUploadQuery.omit({ whole: true })),
+          requestBody: { required: true, content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+          responses: {
+            "200": {
+              description: 'NDJSON stream: {"type":"started"}, {"type":"progress","rows","bytes"}…, then {"type":"result",accepted,duplicates,rejected,…} or {"type":"error",status,message}',
+              content: { "application/x-ndjson": { schema: { type: "string" } } },
+            },
+            ...errors(400, 401, 403, 413),
+          },
+        },
+      },
+      "/api/v1/uploads/preview": {
+        post: {
+          summary: "Preview the first bytes of an upload: detected format, first rows as events, warnings (admin session)",
+          parameters: queryParameters(ZUploadQuery.omit({ file_name: true, atomic: true })),
+          requestBody: { required: true, content: { "text/plain": { schema: { type: "string" } } } },
+          responses: { "200": { description: "preview" }, ...errors(400, 401, 403, 413) },
+        },
+      },
+      "/api/v1/audit": {
+        get: {
+          summary: "Audit log, newest first (admin session; API keys never get admin)",
+          parameters: queryParameters(ZAuditQuery),
+          responses: { "200": { description: "entries" }, ...errors(400, 401, 403) },
         },
       },
       "/api/v1/openapi.json": { get: { summary: "This document (any credentials)", responses: { "200": { description: "OpenAPI 3.1" }, ...errors(401) } } },
