@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-export const STATE_FILE = path.join(os.tmpdir(), "hsd-e2e-state.json");
+// one state file per port, so two suites on one machine (different E2E_PORT) do not collide
+export const STATE_FILE = path.join(os.tmpdir(), `hsd-e2e-state-${process.env.E2E_PORT || 3100}.json`);
 
 /**
  * Start the product as a newcomer would (`npm start`, fresh DATA_DIR, demo data on) and capture
