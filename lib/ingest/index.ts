@@ -143,7 +143,7 @@ async function storeStaged(
   if (accepted > 0) await deriveTouched(client, phase);
   const result = { accepted, duplicates: staged - accepted, rejected };
   await client.query(
-    `UPDATE imports SET finished_at = now(), status = 'done', accepted = $2, duplicates = $3,
+    `UPDATE imports SET finished_at = clock_timestamp(), status = 'done', accepted = $2, duplicates = $3,
        rejected_count = $4, rejected = $5::jsonb WHERE id = $1`,
     [importId, accepted, result.duplicates, rejected.length, JSON.stringify(rejected.slice(0, STORED_REJECTIONS))],
   );
@@ -171,7 +171,7 @@ async function recordImport(
   const rejected = error ? [{ field: "file", reason: error }] : result.rejected.slice(0, STORED_REJECTIONS);
   await client.query(
     `INSERT INTO imports (source, format, file_name, created_by, started_at, finished_at, status, rejected_count, rejected)
-     VALUES ($1, $2, $3, $4, $5, now(), $6, $7, $8::jsonb)`,
+     VALUES ($1, $2, $3, $4, $5, clock_timestamp(), $6, $7, $8::jsonb)`,
     [opts.source, opts.format, opts.fileName ?? null, opts.createdBy ?? null, started, status, result.rejected.length, JSON.stringify(rejected)],
   );
 }
