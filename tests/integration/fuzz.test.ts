@@ -14,6 +14,8 @@ import { countRows } from "./support/ingest";
 
 const BASE = "http://localhost:3000";
 const RUNS = Number(process.env.FUZZ_RUNS || 60);
+// each run is a real request against PostgreSQL: allow about a second per run on a busy machine
+const TIMEOUT = 30_000 + RUNS * 1000;
 let key: string;
 let admin: Record<string, string>;
 
@@ -85,7 +87,7 @@ describe("fuzzing every input boundary", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it("random bytes, truncated rows, unbalanced quotes, NUL bytes, huge fields and very wide rows as CSV", async () => {
     const nasty = fc.oneof(
@@ -105,7 +107,7 @@ describe("fuzzing every input boundary", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it("every query parameter of the read routes: garbage gets 400 naming the parameter, never 5xx", async () => {
     const params = ["from", "to", "channel", "population", "customer_tier", "topic", "group_by", "as_of", "recontact_hours", "verification_hours", "metric", "interval", "side", "sort", "dir", "page", "page_size", "zz"];
@@ -127,7 +129,7 @@ describe("fuzzing every input boundary", () => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it("the upload route with random files and formats answers with a result or a located error, never a crash", async () => {
     await fc.assert(
@@ -145,5 +147,5 @@ describe("fuzzing every input boundary", () => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 });
