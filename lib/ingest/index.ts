@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { PoolClient } from "pg";
+import { bumpDataVersion } from "../db/data-version";
 import { LOCKS } from "../db/locks";
 import { pool } from "../db/pool";
 import { isRejection, validateEvent } from "../events/schema";
@@ -139,6 +140,7 @@ async function storeStaged(
     [importId],
   );
   const accepted = rows[0].accepted;
+  await bumpDataVersion(client);
   phase("insert into events");
   if (accepted > 0) await deriveTouched(client, phase);
   const result = { accepted, duplicates: staged - accepted, rejected };

@@ -1,3 +1,4 @@
+import { bumpDataVersion } from "../db/data-version";
 import { LOCKS } from "../db/locks";
 import { pool } from "../db/pool";
 import { createTouchedTable, deriveTouched } from "../ingest/derive";
@@ -46,6 +47,7 @@ export async function eraseCustomer(customerId: string): Promise<EraseResult> {
       [starts.rows.map((r) => r.conversation_id)],
     );
     if (starts.rowCount) await deriveTouched(client);
+    await bumpDataVersion(client);
     await client.query("COMMIT");
     return {
       conversationsDeleted: conversations.rowCount ?? 0,

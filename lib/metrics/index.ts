@@ -1,6 +1,7 @@
 import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
 import { resolveRequest, type MetricsRequest, type TMetricsQuery } from "./request";
+import { cached } from "./cache";
 import { querySegments } from "./segments";
 import type { MetricsResponse } from "./types";
 
@@ -17,7 +18,7 @@ export async function resolveMetricsRequest(q: TMetricsQuery): Promise<MetricsRe
 export async function computeMetrics(q: TMetricsQuery): Promise<MetricsResponse> {
   const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
   const req = resolveRequest(q, latest, settings);
-  const segments = await querySegments(req, settings);
+  const segments = await cached(["segments", req, settings], () => querySegments(req, settings));
   return {
     as_of: req.asOf.toISOString(),
     range: { from: req.from, to: req.to },

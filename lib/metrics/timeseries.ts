@@ -5,6 +5,7 @@ import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
 import { RATE_DEFINITIONS, RATE_KEYS, rateAggregate, type RateDefinition, type RateKey } from "./definitions";
 import { resolveRequest, ZMetricsQuery } from "./request";
+import { cached } from "./cache";
 import { sliceTable } from "./slice";
 
 export const INTERVALS = ["day", "week", "month"] as const;
@@ -36,7 +37,7 @@ export async function computeTimeseries(q: TTimeseriesQuery): Promise<Timeseries
   const d: RateDefinition = RATE_DEFINITIONS[q.metric];
   const unit = Prisma.raw(`'${interval}'`);
   const step = Prisma.raw(`'1 ${interval}'::interval`);
-  const rows = await prisma().$queryRaw<{ start: string; numerator: bigint | null; denominator: bigint | null; pending: bigint | null }[]>`
+  const rows = await cached(["timeseries", q.metric, interval, req, settings], () => prisma().$queryRaw<{ start: string; numerator: bigint | null; denominator: bigint | null; pending: bigint | null }[]>`
     WITH buckets AS (
       SELECT generate_series(date_trunc(${unit}, ${req.from}::date::timestamp), ${req.to}::date::timestamp, ${step})::date AS start
     ), agg AS (
@@ -48,7 +49,7 @@ export async function computeTimeseries(q: TTimeseriesQuery): Promise<Timeseries
     )
     SELECT to_char(b.start, 'YYYY-MM-DD') AS start, a.numerator, a.denominator, a.pending
     FROM buckets b LEFT JOIN agg a USING (start)
-    ORDER BY b.start`;
+    ORDER BY b.start`);
   return rows.map((r) => {
     const numerator = Number(r.numerator ?? 0);
     const denominator = Number(r.denominator ?? 0);
