@@ -1,0 +1,71 @@
+import path from "node:path";
+import pg from "pg";
+import { startEmbedded } from "../../lib/db/embedded";
+import { migrate } from "../../lib/db/migrate";
+import { DATA, log, rmrf } from "./util";
+
+export interface BenchDatabase {
+  url: string;
+  /** the embedded cluster directory, or null with BENCH_DATABASE_URL */
+  dir: string | null;
+  stop(): Promise<void>;
+}
+
+/** A fresh embedded cluster in bench/data/pg-<N> (or BENCH_DATABASE_URL), migrated. */
+export async function openBenchDatabase(n: number): Promise<BenchDatabase> {
+  const external = process.env.BENCH_DATABASE_URL;
+  let db: BenchDatabase;
+  if (external) {
+    log("using BENCH_DATABASE_URL");
+    db = { url: external, dir: null, stop: async () => {} };
+  } else {
+    const dir = path.join(DATA, `pg-${n}`);
+    rmrf(dir);
+    log(`starting a fresh embedded PostgreSQL in ${path.relative(process.cwd(), dir)}…`);
+    const h = await startEmbedded(dir);
+    if (!h.owned) throw new Error(`a cluster is already running in ${dir}; stop it first`);
+    db = { url: h.url, dir, stop: () => h.stop() };
+  }
+  await migrate(db.url);
+  return db;
+}
+
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A second, empty database in the same cluster (for "into an empty database" comparisons). */
+export async function createSiblingDatabase(url: string, name: string): Promise<string> {
+  const u = new URL(url);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  await withClient(admin.toString(), async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name}`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+  u.pathname = `/${name}`;
+  await migrate(u.toString());
+  return u.toString();
+}
+
+export async function dropSiblingDatabase(url: string, name: string) {
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  await withClient(admin.toString(), (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+}
+
+export async function tableCounts(url: string) {
+  return withClient(url, async (c) => {
+    const { rows } = await c.query<{ events: number; conversations: number; db_bytes: number }>(
+      `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM conversations)::int AS conversations,
+              pg_database_size(current_database())::float8 AS db_bytes`,
+    );
+    return rows[0];
+  });
+}

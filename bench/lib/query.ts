@@ -1,0 +1,109 @@
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../../lib/generated/prisma/client";
+import { computeMetrics } from "../../lib/metrics";
+import { computeTimeseries } from "../../lib/metrics/timeseries";
+import { closePrisma } from "../../lib/db/prisma";
+import { closePool } from "../../lib/db/pool";
+import { BENCH_NOW } from "./data";
+import { log, summarize, timeCalls, type Sample } from "./util";
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const daysBefore = (n: number) => new Date(BENCH_NOW.getTime() - n * 86_400_000);
+/** The last full day before BENCH_NOW and the N days ending on it. */
+export const TO = day(daysBefore(1));
+export const FROM_28 = day(daysBefore(28));
+export const FROM_90 = day(daysBefore(90));
+
+export const METRICS_28 = `/api/v1/metrics?from=${FROM_28}&to=${TO}&group_by=channel,population`;
+export const METRICS_90 = `/api/v1/metrics?from=${FROM_90}&to=${TO}`;
+export const TIMESERIES_90 = `/api/v1/metrics/timeseries?from=${FROM_90}&to=${TO}&interval=day&metric=verified_resolution_rate`;
+
+export interface QueryScenario {
+  metrics28: Sample;
+  metrics90: Sample;
+  timeseries90: Sample;
+  countStar: Sample;
+  page: Sample;
+  pageStatus: number;
+  pageBytes: number;
+  explains: { name: string; sql: string; plan: string; seqScanEvents: boolean; ms: number }[];
+}
+
+async function get(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
+  const res = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(60_000) });
+  const body = await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`GET ${url} → ${res.status}: ${Buffer.from(body).toString("utf8").slice(0, 300)}`);
+  return { status: res.status, bytes: body.byteLength };
+}
+
+export async function queryScenario(dbUrl: string, base: string, apiKey: string, cookie: string, calls: number): Promise<QueryScenario> {
+  const auth = { authorization: `Bearer ${apiKey}` };
+  log(`${calls} warm calls each: metrics 28 d grouped, metrics 90 d, timeseries 90 d, count(*), executive page…`);
+  const metrics28 = await timeCalls(calls, 3, () => get(base + METRICS_28, auth));
+  const metrics90 = await timeCalls(calls, 3, () => get(base + METRICS_90, auth));
+  const timeseries90 = await timeCalls(calls, 3, () => get(base + TIMESERIES_90, auth));
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  let countStar: Sample;
+  try {
+    countStar = await timeCalls(calls, 3, () => client.query("SELECT count(*) FROM conversations"));
+  } finally {
+    await client.end();
+  }
+  let last = { status: 0, bytes: 0 };
+  const page = await timeCalls(calls, 3, async () => (last = await get(`${base}/`, { cookie })));
+  const explains = await explainDashboardSql(dbUrl);
+  return { metrics28, metrics90, timeseries90, countStar, page, pageStatus: last.status, pageBytes: last.bytes, explains };
+}
+
+/**
+ * The SQL the metrics library really sends, recorded through a Prisma client with query events
+ * installed as the library's process-wide client, then EXPLAIN (ANALYZE, BUFFERS) with the same
+ * parameters. Settings/key lookups are left out; only statements over conversations/events.
+ */
+export async function explainDashboardSql(dbUrl: string) {
+  process.env.DATABASE_URL = dbUrl;
+  const recorded: { name: string; sql: string; params: unknown[] }[] = [];
+  let current = "";
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: dbUrl }), log: [{ emit: "event", level: "query" }] });
+  client.$on("query", (e) => {
+    if (/\b(conversations|events)\b/.test(e.query)) recorded.push({ name: current, sql: e.query, params: JSON.parse(e.params) as unknown[] });
+  });
+  const g = globalThis as unknown as { __prisma?: PrismaClient; __prismaUrl?: string };
+  g.__prisma = client;
+  g.__prismaUrl = dbUrl;
+  try {
+    current = "metrics 28 d group_by=channel,population";
+    await computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] });
+    current = "metrics 90 d";
+    await computeMetrics({ from: FROM_90, to: TO });
+    current = "timeseries 90 d verified_resolution_rate";
+    await computeTimeseries({ from: FROM_90, to: TO, metric: "verified_resolution_rate", interval: "day" });
+  } finally {
+    await closePrisma();
+    await closePool();
+  }
+  const pgc = new pg.Client({ connectionString: dbUrl });
+  await pgc.connect();
+  const out: QueryScenario["explains"] = [];
+  try {
+    const seen = new Set<string>();
+    for (const q of recorded) {
+      const key = q.name + q.sql;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const t0 = performance.now();
+      const { rows } = await pgc.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params);
+      const ms = performance.now() - t0;
+      const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+      out.push({ name: q.name, sql: q.sql, plan, seqScanEvents: /Seq Scan on events\b/.test(plan), ms });
+    }
+  } finally {
+    await pgc.end();
+  }
+  for (const e of out) log(`EXPLAIN ${e.name}: ${e.sql.slice(0, 60).replace(/\s+/g, " ")}… seq scan on events: ${e.seqScanEvents ? "YES" : "no"}`);
+  return out;
+}
+
+export { summarize };

@@ -1,0 +1,147 @@
+/**
+ * `npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep]
+ *   [--connections 50] [--duration 60] [--calls 20]`
+ *
+ * Ingest, query and concurrency figures of one machine against a fresh embedded PostgreSQL in
+ * bench/data/pg-<N> (or BENCH_DATABASE_URL), written to bench/results/<date>-<N>.md next to the
+ * goals. Loopback only; every load loop is bounded in count and time; the server and the cluster
+ * are stopped at the end, also on error or Ctrl-C.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { openBenchDatabase, tableCounts, withClient, type BenchDatabase } from "./lib/cluster";
+import { concurrencyScenario } from "./lib/concurrency";
+import { ensureCsv } from "./lib/data";
+import { cliIngest, ingestScenario } from "./lib/ingest";
+import { METRICS_28, queryScenario } from "./lib/query";
+import { printTable, writeReport, type Report } from "./lib/report";
+import { createReadKey, signIn, startServer, type Server } from "./lib/server";
+import { killAllChildren, log, rmrf } from "./lib/util";
+
+const SCENARIOS = ["ingest", "query", "concurrency", "all"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    conversations: { type: "string", default: "115000" },
+    scenario: { type: "string", default: "all" },
+    keep: { type: "boolean", default: false },
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "60" },
+    calls: { type: "string", default: "20" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+if (values.help) {
+  process.stdout.write("npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep] [--connections 50] [--duration 60] [--calls 20]\n");
+  process.exit(0);
+}
+const bounded = (name: string, v: string, min: number, max: number) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    process.stderr.write(`--${name} must be an integer in [${min}, ${max}]\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const N = bounded("conversations", values.conversations!, 100, 2_000_000);
+const connections = bounded("connections", values.connections!, 1, 200);
+const durationS = bounded("duration", values.duration!, 1, 300);
+const calls = bounded("calls", values.calls!, 1, 200);
+const scenario = values.scenario as Scenario;
+if (!SCENARIOS.includes(scenario)) {
+  process.stderr.write(`--scenario must be one of ${SCENARIOS.join(", ")}\n`);
+  process.exit(2);
+}
+const want = (s: Scenario) => scenario === "all" || scenario === s;
+
+/** ~8.7 events per conversation in the demo generator */
+const EVENTS_PER_CONVERSATION = 8.7;
+const SMALL_CONVERSATIONS = Math.round(100_000 / EVENTS_PER_CONVERSATION);
+const BACKGROUND_CONVERSATIONS = Math.min(N, Math.round(1_000_000 / EVENTS_PER_CONVERSATION));
+
+let db: BenchDatabase | undefined;
+let server: Server | undefined;
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await server?.stop().catch((e) => log(`stopping the server: ${(e as Error).message}`));
+    await killAllChildren().catch(() => {});
+    await db?.stop().catch((e) => log(`stopping PostgreSQL: ${(e as Error).message}`));
+    if (db?.dir && !values.keep) rmrf(db.dir);
+    else if (db?.dir) log(`kept ${path.relative(process.cwd(), db.dir)}`);
+  })();
+  return cleaning;
+}
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(sig, () => {
+    log(`${sig}: stopping the server and the cluster…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+async function main() {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const file = await ensureCsv(String(N), N, 1);
+  const small = await ensureCsv(`small-${SMALL_CONVERSATIONS}-s2`, SMALL_CONVERSATIONS, 2);
+  const background = want("concurrency") ? await ensureCsv(`bg-${BACKGROUND_CONVERSATIONS}-s3`, BACKGROUND_CONVERSATIONS, 3) : null;
+  log(`${file.events} events in ${path.relative(process.cwd(), file.path)}`);
+
+  db = await openBenchDatabase(N);
+  const report: Report = {
+    n: N,
+    args: process.argv.slice(2).join(" "),
+    startedAt,
+    totalMs: 0,
+    file,
+    db: null,
+    notes: [],
+  };
+  if (want("ingest")) {
+    report.ingest = await ingestScenario(db.url, file, small);
+  } else {
+    log(`loading ${file.events} events (CLI ingest, not measured against goals)…`);
+    const r = await cliIngest(db.url, file);
+    report.notes.push(`data loaded with the CLI in ${(r.ms / 1000).toFixed(1)} s (ingest scenario not run)`);
+    await withClient(db.url, (c) => c.query("VACUUM ANALYZE"));
+  }
+
+  if (want("query") || want("concurrency")) {
+    server = await startServer(db.url, N);
+    const key = await createReadKey(db.url);
+    const cookie = await signIn(server.base);
+    if (want("query")) report.query = await queryScenario(db.url, server.base, key, cookie, calls);
+    if (want("concurrency")) {
+      report.concurrency = await concurrencyScenario(db.url, server.base, key, cookie, METRICS_28, {
+        connections,
+        durationS,
+        ingestFile: background!,
+      });
+      if (BACKGROUND_CONVERSATIONS < 115_000) report.notes.push(`background ingest scaled down to ${background!.events} events (N is small)`);
+    }
+  }
+  report.notes.push("VACUUM ANALYZE runs after the main load (standing in for autovacuum having caught up) before the queries are timed.");
+  const counts = await tableCounts(db.url);
+  const version = await withClient(db.url, async (c) => (await c.query<{ v: string }>("SELECT version() AS v")).rows[0].v);
+  report.db = { ...counts, server_version: version.split(" on ")[0] };
+  report.totalMs = performance.now() - t0;
+  const out = writeReport(report);
+  printTable(report);
+  log(`results written to ${path.relative(process.cwd(), out)}`);
+}
+
+main()
+  .then(
+    () => 0,
+    (e) => {
+      log(`error: ${(e as Error).stack ?? e}`);
+      return 1;
+    },
+  )
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  });
