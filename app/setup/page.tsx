@@ -12,6 +12,7 @@ const ERRORS: Record<string, string> = {
   email: "Enter a valid email address.",
   password: "The password must be between 8 and 1024 characters.",
   cross_site: "The request came from another site and was refused. Submit the form from this page.",
+  rate_limited: "Too many failed attempts from this address; try again in 15 minutes.",
 };
 
 export default async function SetupPage({ searchParams }: { searchParams: SearchParams }) {

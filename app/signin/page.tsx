@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { Alert, AuthShell, Field, param, primaryButtonClass, SignOutButton, type SearchParams } from "@/components/auth/ui";
+import { Alert, AuthShell, Field, param, primaryButtonClass, SignOutButton, SignOutEverywhereButton, type SearchParams } from "@/components/auth/ui";
+import { lockMessage } from "@/lib/auth/throttle";
 import { safeNext } from "@/lib/auth/http";
 import { currentUser } from "@/lib/auth/page";
 import { countUsers } from "@/lib/auth/users";
@@ -22,9 +23,38 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const next = safeNext(param(sp.next));
   const denied = param(sp.denied) === "admin";
   const user = await currentUser();
+  if (user && param(sp.account) !== undefined && !denied) {
+    // the small account section: /signin?account — sign out here or on every device
+    return (
+      <AuthShell title="Your account">
+        <p className="text-sm text-slate-600">
+          Signed in as <strong className="text-slate-900">{user.email}</strong> ({user.role}).
+        </p>
+        <p className="mt-3 text-sm text-slate-600">
+          Lost a device or used a shared computer? “Sign out everywhere” ends all of your sessions, this one included.
+        </p>
+        <div className="mt-5 flex items-center justify-between gap-3">
+          <Link href={next} className="text-sm font-medium text-indigo-600 hover:text-indigo-500">
+            ← Back
+          </Link>
+          <div className="flex items-center gap-3">
+            <SignOutButton />
+            <SignOutEverywhereButton />
+          </div>
+        </div>
+      </AuthShell>
+    );
+  }
   if (user && !denied) redirect(next);
   const errorCode = param(sp.error);
-  const error = errorCode ? (ERRORS[errorCode] ?? "Sign-in failed. Try again.") : undefined;
+  const retry = Number(param(sp.retry));
+  const error =
+    errorCode === "locked"
+      ? lockMessage(Number.isInteger(retry) && retry >= 1 && retry <= 60 ? retry : 15)
+      : errorCode
+        ? (ERRORS[errorCode] ?? "Sign-in failed. Try again.")
+        : undefined;
+  const signedOut = param(sp.signed_out);
 
   return (
     <AuthShell
@@ -48,15 +78,24 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
               <Link href="/" className="font-medium text-indigo-600 hover:text-indigo-500">
                 ← Back to the dashboard
               </Link>
-              <SignOutButton />
+              <div className="flex items-center gap-3">
+                <SignOutEverywhereButton />
+                <SignOutButton />
+              </div>
             </div>
           ) : null}
           <p className="border-t border-slate-200 pt-4 text-sm text-slate-600">Or sign in as an admin:</p>
         </div>
       ) : null}
-      {param(sp.signed_out) && !error ? (
+      {signedOut && !error ? (
         <div className="mb-4">
-          <Alert tone="success">You have been signed out.</Alert>
+          <Alert tone="success">
+            {signedOut === "everywhere"
+              ? "You have been signed out on every device."
+              : signedOut === "role"
+                ? "Your role changed, so your sessions ended. Sign in again."
+                : "You have been signed out."}
+          </Alert>
         </div>
       ) : null}
       {error ? (

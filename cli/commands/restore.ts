@@ -17,7 +17,7 @@ export async function run(argv: string[]): Promise<number> {
       `restored ${positionals[0]} (made ${result.manifest.created_at})${result.truncated ? " after deleting the previous contents" : ""}: ` +
         `${describeTables(result.tables)} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
-    process.stderr.write("Sessions are not part of a backup: everyone signs in again. Restart a running server so it drops cached settings.\n");
+    process.stderr.write("Sessions are not part of a backup: everyone signs in again.\n");
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

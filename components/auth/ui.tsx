@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { signOutEverywhereAction } from "@/lib/auth/actions";
 
 /** Shared presentational pieces of the auth and admin pages (server-renderable, no client JS). */
 
@@ -83,8 +84,22 @@ export function SignOutButton({ className }: { className?: string }) {
   );
 }
 
-/** Header of the admin pages: title, tabs between Users and API keys, who is signed in. */
-export function AdminHeader({ current, email }: { current: "users" | "keys"; email: string }) {
+/**
+ * Ends every session of the signed-in user (all browsers, this one too) via a server action.
+ * Any signed-in page can render it (e.g. the header's user menu).
+ */
+export function SignOutEverywhereButton({ className }: { className?: string }) {
+  return (
+    <form action={signOutEverywhereAction} className={className}>
+      <button type="submit" className={secondaryButtonClass}>
+        Sign out everywhere
+      </button>
+    </form>
+  );
+}
+
+/** Header of the admin pages: title, tabs between Users, API keys and the audit log, who is signed in. */
+export function AdminHeader({ current, email }: { current: "users" | "keys" | "audit"; email: string }) {
   const tab = (href: string, label: string, active: boolean) => (
     <Link
       href={href}
@@ -104,6 +119,7 @@ export function AdminHeader({ current, email }: { current: "users" | "keys"; ema
           <nav aria-label="Administration" className="flex gap-1">
             {tab("/admin/users", "Users", current === "users")}
             {tab("/admin/keys", "API keys", current === "keys")}
+            {tab("/admin/audit", "Audit log", current === "audit")}
           </nav>
         </div>
         <div className="flex items-center gap-3 text-sm text-slate-600">

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit, type AuditActor } from "../audit";
 import { prisma } from "../db/prisma";
 import { AuthError, fromZodIssues } from "./errors";
 import { hexDigestsEqual, randomToken, sha256Hex } from "./tokens";
@@ -59,19 +60,37 @@ function toInfo(row: {
   return { ...row, scopes: SCOPES.filter((s) => row.scopes.includes(s)) };
 }
 
-/** Creates a key; the returned `key` is the only time the plaintext exists outside the caller. */
+/** "cli" → "cli", "a@b.c" → "user:a@b.c", nothing → "system". */
+function actorFromCreatedBy(createdBy: string | null | undefined): AuditActor {
+  if (!createdBy) return "system";
+  if (createdBy === "cli" || createdBy === "system" || /^(user|key):/.test(createdBy)) return createdBy;
+  return `user:${createdBy}`;
+}
+
+/**
+ * Creates a key; the returned `key` is the only time the plaintext exists outside the caller.
+ * Audited ("apikey.create"; the key itself is never logged), actor from `actor` or `createdBy`.
+ */
 export async function createApiKey(input: {
   name: string;
   scopes: Scope[];
   createdBy?: string | null;
+  actor?: AuditActor;
 }): Promise<{ key: string; info: ApiKeyInfo }> {
   const parsed = newKeySchema.safeParse(input);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues);
   const { name, scopes, createdBy } = parsed.data;
   const key = KEY_PREFIX + randomToken(32);
   try {
-    const row = await prisma().apiKey.create({
-      data: { name, scopes, createdBy: createdBy ?? null, prefix: key.slice(0, PREFIX_LENGTH), keyHash: sha256Hex(key) },
+    const row = await prisma().$transaction(async (tx) => {
+      const created = await tx.apiKey.create({
+        data: { name, scopes, createdBy: createdBy ?? null, prefix: key.slice(0, PREFIX_LENGTH), keyHash: sha256Hex(key) },
+      });
+      await recordAudit(
+        { actor: input.actor ?? actorFromCreatedBy(createdBy), action: "apikey.create", target: `key:${name}`, details: { scopes, prefix: created.prefix } },
+        tx,
+      );
+      return created;
     });
     return { key, info: toInfo(row) };
   } catch (e) {
@@ -82,13 +101,20 @@ export async function createApiKey(input: {
   }
 }
 
-/** Revokes the key with this name (idempotent for an already revoked key). */
-export async function revokeApiKey(name: string): Promise<ApiKeyInfo> {
+/**
+ * Revokes the key with this name (idempotent for an already revoked key). Audited
+ * ("apikey.revoke"); `actor` defaults to "cli", the one caller that does not name itself.
+ */
+export async function revokeApiKey(name: string, opts: { actor?: AuditActor } = {}): Promise<ApiKeyInfo> {
   const db = prisma();
   const row = await db.apiKey.findUnique({ where: { name: typeof name === "string" ? name.trim() : "" } });
   if (!row) throw new AuthError("not_found", `no API key named "${name}"`, "name");
   if (row.revokedAt) return toInfo(row);
-  return toInfo(await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } }));
+  return db.$transaction(async (tx) => {
+    const updated = await tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    await recordAudit({ actor: opts.actor ?? "cli", action: "apikey.revoke", target: `key:${row.name}`, details: { prefix: row.prefix } }, tx);
+    return toInfo(updated);
+  });
 }
 
 export async function listApiKeys(): Promise<ApiKeyInfo[]> {

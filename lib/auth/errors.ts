@@ -8,13 +8,16 @@ export type AuthErrorCode =
   | "not_found"
   | "last_admin"
   | "setup_done"
-  | "invalid_token";
+  | "invalid_token"
+  | "rate_limited";
 
 export class AuthError extends Error {
   constructor(
     readonly code: AuthErrorCode,
     message: string,
     readonly field?: string,
+    /** for "rate_limited": seconds until another attempt is allowed */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = "AuthError";

@@ -1,3 +1,4 @@
+import { recordAudit, type AuditActor } from "../audit";
 import { config } from "../config";
 import { prisma } from "../db/prisma";
 import { randomToken, sha256Hex } from "./tokens";
@@ -48,9 +49,23 @@ export async function destroySession(token: string | undefined | null): Promise<
   await prisma().session.deleteMany({ where: { tokenHash: sha256Hex(token) } });
 }
 
-/** Signs a user out everywhere (all their sessions). */
-export async function destroyUserSessions(userId: bigint): Promise<void> {
-  await prisma().session.deleteMany({ where: { userId } });
+/**
+ * Signs a user out everywhere (all their sessions, this browser's too). Audited as
+ * "sessions.end" when an actor is named (the admin pages and "sign out everywhere" always do).
+ * Returns how many sessions ended.
+ */
+export async function destroyUserSessions(userId: bigint, audit?: { actor: AuditActor; email?: string }): Promise<number> {
+  const { count } = await prisma().session.deleteMany({ where: { userId } });
+  if (audit) {
+    await recordAudit({ actor: audit.actor, action: "sessions.end", target: audit.email ? `user:${audit.email}` : `user_id:${userId}`, details: { sessions_ended: count } });
+  }
+  return count;
+}
+
+/** How many unexpired sessions a user has (shown on the users page). */
+export async function countActiveSessions(): Promise<Map<bigint, number>> {
+  const rows = await prisma().session.groupBy({ by: ["userId"], where: { expiresAt: { gt: new Date() } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.userId, r._count._all]));
 }
 
 // ---- cookie plumbing (pure; works on plain Request/Response) -------------------------------

@@ -1,5 +1,7 @@
+import { recordAudit } from "../audit";
 import { prisma } from "../db/prisma";
 import { AuthError } from "./errors";
+import { currentLock, recordFailure } from "./throttle";
 import { hexDigestsEqual, randomToken, sha256Hex } from "./tokens";
 import { countUsers, createUser, insertUser, prepareUser, type PublicUser } from "./users";
 
@@ -25,7 +27,7 @@ export async function prepareFirstRun(): Promise<{ setupToken: string } | null> 
   const password = process.env.ADMIN_PASSWORD;
   if (email && password) {
     try {
-      await createUser({ email, password, role: "admin" });
+      await createUser({ email, password, role: "admin" }, { actor: "system" });
     } catch (e) {
       if (e instanceof AuthError && e.code === "conflict") return null; // another process won the race
       if (e instanceof AuthError) throw new AuthError(e.code, `ADMIN_EMAIL/ADMIN_PASSWORD: ${e.message}`, e.field);
@@ -51,10 +53,28 @@ export async function setupPending(): Promise<boolean> {
 
 /**
  * Creates the first admin: only while no user exists and `token` matches the stored hash
- * (constant-time). The token is deleted, so it works once.
+ * (constant-time). The token is deleted, so it works once. With `address` (the client, see
+ * throttle.ts) a wrong token counts as a failed attempt of that address, and a throttled address
+ * gets AuthError("rate_limited") before anything is checked. Audited as "setup.complete".
  */
-export async function completeSetup(token: string, email: string, password: string): Promise<PublicUser> {
+export async function completeSetup(token: string, email: string, password: string, opts: { address?: string } = {}): Promise<PublicUser> {
+  if (opts.address !== undefined) {
+    const lock = await currentLock({ address: opts.address });
+    if (lock) throw new AuthError("rate_limited", lock.message, undefined, lock.retryAfterS);
+  }
   if ((await countUsers()) > 0) throw new AuthError("setup_done", "setup is already complete; sign in instead");
+  try {
+    return await completeSetupUnthrottled(token, email, password);
+  } catch (e) {
+    if (e instanceof AuthError && e.code === "invalid_token" && opts.address !== undefined) {
+      const lock = await recordFailure({ address: opts.address, kind: "setup" });
+      if (lock) throw new AuthError("rate_limited", lock.message, undefined, lock.retryAfterS);
+    }
+    throw e;
+  }
+}
+
+async function completeSetupUnthrottled(token: string, email: string, password: string): Promise<PublicUser> {
   // validate and hash before taking the lock (scrypt is deliberately slow)
   const prepared = await prepareUser({ email, password, role: "admin" });
   return prisma().$transaction(async (tx) => {
@@ -68,6 +88,7 @@ export async function completeSetup(token: string, email: string, password: stri
     }
     const user = await insertUser(tx, prepared);
     await tx.setting.delete({ where: { key: SETUP_TOKEN_KEY } });
+    await recordAudit({ actor: `user:${user.email}`, action: "setup.complete", target: `user:${user.email}`, details: { role: user.role } }, tx);
     return user;
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit, type AuditActor } from "../audit";
 import { prisma } from "../db/prisma";
 import type { Prisma, PrismaClient } from "../generated/prisma/client";
 import { AuthError, fromZodIssues } from "./errors";
@@ -10,6 +11,13 @@ export type Role = (typeof ROLES)[number];
 export type PublicUser = { id: bigint; email: string; role: Role; createdAt: Date };
 
 type Db = PrismaClient | Prisma.TransactionClient;
+
+/**
+ * Who makes a change, for the audit log: "user:<email>" from the admin pages, "system" at first
+ * start. Defaults to "cli": the command line is the one caller that does not name itself.
+ */
+export type ActorOpt = { actor?: AuditActor };
+const actorOf = (opts?: ActorOpt): AuditActor => opts?.actor ?? "cli";
 
 export const emailSchema = z
   .string({ error: "is required" })
@@ -58,10 +66,14 @@ export async function insertUser(db: Db, user: { email: string; passwordHash: st
   }
 }
 
-/** Creates a user: email normalised to lower case, password ≥ 8 characters, role admin|viewer. */
-export async function createUser(input: NewUser): Promise<PublicUser> {
+/** Creates a user: email normalised to lower case, password ≥ 8 characters, role admin|viewer. Audited. */
+export async function createUser(input: NewUser, opts?: ActorOpt): Promise<PublicUser> {
   const prepared = await prepareUser(input);
-  return insertUser(prisma(), prepared);
+  return prisma().$transaction(async (tx) => {
+    const user = await insertUser(tx, prepared);
+    await recordAudit({ actor: actorOf(opts), action: "user.create", target: `user:${user.email}`, details: { role: user.role } }, tx);
+    return user;
+  });
 }
 
 /**
@@ -115,8 +127,11 @@ async function withAdminsLocked<T>(fn: (tx: Prisma.TransactionClient, adminIds: 
   });
 }
 
-/** Changes a user's role; refuses to demote the last admin. */
-export async function setRole(userId: bigint, role: Role): Promise<PublicUser> {
+/**
+ * Changes a user's role; refuses to demote the last admin. A change ends all of that user's
+ * sessions (they sign in again with the new role) and is audited; setting the same role is a no-op.
+ */
+export async function setRole(userId: bigint, role: Role, opts?: ActorOpt): Promise<PublicUser> {
   const parsed = roleSchema.safeParse(role);
   if (!parsed.success) throw fromZodIssues(parsed.error.issues.map((i) => ({ ...i, path: ["role"] })));
   return withAdminsLocked(async (tx, adminIds) => {
@@ -125,18 +140,27 @@ export async function setRole(userId: bigint, role: Role): Promise<PublicUser> {
     if (user.role === "admin" && parsed.data !== "admin" && adminIds.length <= 1) {
       throw new AuthError("last_admin", `${user.email} is the last admin; make another user admin first`, "role");
     }
-    return toPublic(await tx.user.update({ where: { id: userId }, data: { role: parsed.data } }));
+    if (user.role === parsed.data) return toPublic(user);
+    const updated = toPublic(await tx.user.update({ where: { id: userId }, data: { role: parsed.data } }));
+    const ended = await tx.session.deleteMany({ where: { userId } });
+    await recordAudit(
+      { actor: actorOf(opts), action: "user.role_change", target: `user:${user.email}`, details: { from: user.role, to: parsed.data, sessions_ended: ended.count } },
+      tx,
+    );
+    return updated;
   });
 }
 
-/** Deletes a user and their sessions; never removes the last admin. */
-export async function deleteUser(userId: bigint): Promise<void> {
+/** Deletes a user and (by cascade) their sessions; never removes the last admin. Audited. */
+export async function deleteUser(userId: bigint, opts?: ActorOpt): Promise<void> {
   await withAdminsLocked(async (tx, adminIds) => {
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) throw new AuthError("not_found", `no user with id ${userId}`);
     if (user.role === "admin" && adminIds.length <= 1) {
       throw new AuthError("last_admin", `${user.email} is the last admin and cannot be deleted`);
     }
+    const ended = await tx.session.deleteMany({ where: { userId } });
     await tx.user.delete({ where: { id: userId } });
+    await recordAudit({ actor: actorOf(opts), action: "user.delete", target: `user:${user.email}`, details: { role: user.role, sessions_ended: ended.count } }, tx);
   });
 }

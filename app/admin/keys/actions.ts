@@ -15,7 +15,7 @@ export async function createKeyAction(_prev: CreateKeyState, form: FormData): Pr
   const name = String(form.get("name") ?? "");
   const scopes = form.getAll("scopes").map(String);
   try {
-    const { key, info } = await createApiKey({ name, scopes: scopes as Scope[], createdBy: admin.email });
+    const { key, info } = await createApiKey({ name, scopes: scopes as Scope[], createdBy: admin.email, actor: `user:${admin.email}` });
     revalidatePath(PAGE);
     return { status: "created", name: info.name, key, scopes: info.scopes };
   } catch (e) {
@@ -25,11 +25,11 @@ export async function createKeyAction(_prev: CreateKeyState, form: FormData): Pr
 }
 
 export async function revokeKeyAction(form: FormData): Promise<void> {
-  await requireUser({ admin: true, next: PAGE });
+  const admin = await requireUser({ admin: true, next: PAGE });
   const name = String(form.get("name") ?? "");
   let target: string;
   try {
-    const info = await revokeApiKey(name);
+    const info = await revokeApiKey(name, { actor: `user:${admin.email}` });
     target = `${PAGE}?revoked=${encodeURIComponent(info.name)}`;
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;

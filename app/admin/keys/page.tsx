@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { CreateKeyForm } from "@/components/auth/CreateKeyForm";
 import { AdminHeader, Alert, dangerButtonClass, formatDate, param, secondaryButtonClass, type SearchParams } from "@/components/auth/ui";
 import { listApiKeys } from "@/lib/auth/api-keys";
@@ -23,7 +24,11 @@ export default async function ApiKeysPage({ searchParams }: { searchParams: Sear
           <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
           <p className="mt-1 text-sm text-slate-600">
             Keys let scripts and integrations send events or read metrics. A key is shown once when created and stored
-            only as a hash; revoke it the moment it may have leaked.
+            only as a hash; revoke it the moment it may have leaked. Creations and revocations are recorded in the{" "}
+            <Link href="/admin/audit" className="font-medium text-indigo-600 hover:text-indigo-500">
+              audit log
+            </Link>
+            .
           </p>
         </div>
 

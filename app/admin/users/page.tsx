@@ -8,11 +8,14 @@ import {
   inputClass,
   param,
   secondaryButtonClass,
+  SignOutEverywhereButton,
   type SearchParams,
 } from "@/components/auth/ui";
+import Link from "next/link";
 import { requireUser } from "@/lib/auth/page";
+import { countActiveSessions } from "@/lib/auth/sessions";
 import { listUsers } from "@/lib/auth/users";
-import { createUserAction, deleteUserAction, setRoleAction } from "./actions";
+import { createUserAction, deleteUserAction, endSessionsAction, setRoleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Users · Hybrid Support Dashboard" };
 export const dynamic = "force-dynamic";
@@ -26,10 +29,11 @@ const ERRORS: Record<string, string> = {
 export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
   const admin = await requireUser({ admin: true, next: "/admin/users" });
   const sp = await searchParams;
-  const users = await listUsers();
+  const [users, sessions] = await Promise.all([listUsers(), countActiveSessions()]);
   const adminCount = users.filter((u) => u.role === "admin").length;
   const error = param(sp.error);
   const updated = param(sp.updated);
+  const ended = param(sp.ended);
 
   return (
     <>
@@ -39,12 +43,35 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
           <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
           <p className="mt-1 text-sm text-slate-600">
             <strong>Admins</strong> can do everything: upload data, change settings, manage users and API keys.{" "}
-            <strong>Viewers</strong> read dashboards and metrics. There is always at least one admin.
+            <strong>Viewers</strong> read dashboards and metrics. There is always at least one admin. Changing a role or
+            deleting a user ends their sessions. Every change is in the{" "}
+            <Link href="/admin/audit" className="font-medium text-indigo-600 hover:text-indigo-500">
+              audit log
+            </Link>
+            .
           </p>
         </div>
 
         {error ? <Alert tone="error">{ERRORS[error] ?? "The action failed."}</Alert> : null}
-        {updated ? <Alert tone="success">Updated the role of {updated}.</Alert> : null}
+        {updated ? <Alert tone="success">Updated the role of {updated}; their sessions have ended.</Alert> : null}
+        {ended ? (
+          <Alert tone="success">
+            Ended {param(sp.count) ?? "all"} session(s) of {ended}. They must sign in again.
+          </Alert>
+        ) : null}
+
+        <section aria-labelledby="my-account" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+          <h2 id="my-account" className="text-base font-semibold">
+            Your account
+          </h2>
+          <div className="mt-2 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-600">
+            <p>
+              Signed in as <strong className="text-slate-900">{admin.email}</strong>. Lost a laptop or signed in on a shared
+              computer? End all of your sessions, this one included.
+            </p>
+            <SignOutEverywhereButton />
+          </div>
+        </section>
         {param(sp.deleted) ? <Alert tone="success">User deleted; their sessions have ended.</Alert> : null}
 
         <section aria-labelledby="create-user" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
@@ -65,6 +92,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                   <th scope="col" className="px-5 py-2">Email</th>
                   <th scope="col" className="px-3 py-2">Role</th>
                   <th scope="col" className="px-3 py-2">Created</th>
+                  <th scope="col" className="px-3 py-2">Sessions</th>
                   <th scope="col" className="px-5 py-2 text-right"><span className="sr-only">Actions</span></th>
                 </tr>
               </thead>
@@ -105,6 +133,17 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
                         </form>
                       </td>
                       <td className="whitespace-nowrap px-3 py-3">{formatDate(u.createdAt)}</td>
+                      <td className="whitespace-nowrap px-3 py-3">
+                        <span className="mr-2 tabular-nums">{sessions.get(u.id) ?? 0}</span>
+                        {(sessions.get(u.id) ?? 0) > 0 && !isSelf ? (
+                          <form action={endSessionsAction} className="inline">
+                            <input type="hidden" name="id" value={id} />
+                            <button type="submit" className={secondaryButtonClass}>
+                              End sessions<span className="sr-only"> of {u.email}</span>
+                            </button>
+                          </form>
+                        ) : null}
+                      </td>
                       <td className="px-5 py-3 text-right">
                         {lastAdmin ? null : (
                           <details className="inline-block text-left">

@@ -4,6 +4,7 @@ import { readInput, seeOther, withQuery } from "@/lib/auth/http";
 import { sameOrigin } from "@/lib/auth/principal";
 import { createSession, isHttps, sessionCookieHeader } from "@/lib/auth/sessions";
 import { completeSetup } from "@/lib/auth/setup";
+import { clientAddress } from "@/lib/auth/throttle";
 import { emailSchema, passwordSchema } from "@/lib/auth/users";
 import { errorResponse, json } from "@/lib/http/responses";
 
@@ -39,7 +40,7 @@ export async function POST(req: Request): Promise<Response> {
   }
 
   try {
-    const user = await completeSetup(parsed.data.token, parsed.data.email, parsed.data.password);
+    const user = await completeSetup(parsed.data.token, parsed.data.email, parsed.data.password, { address: clientAddress(req.headers) });
     const { token: sessionToken, expiresAt } = await createSession(user.id);
     const cookie = sessionCookieHeader(sessionToken, expiresAt, isHttps(req));
     if (isForm) return seeOther("/", [cookie]);
@@ -49,6 +50,11 @@ export async function POST(req: Request): Promise<Response> {
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;
     if (isForm) return back(e.code === "invalid_input" ? (e.field ?? "invalid_input") : e.code);
+    if (e.code === "rate_limited") {
+      const res = errorResponse(429, "too_many_attempts", e.message);
+      res.headers.set("retry-after", String(e.retryAfterS ?? 900));
+      return res;
+    }
     const status = e.code === "invalid_token" ? 403 : e.code === "setup_done" || e.code === "conflict" ? 409 : 400;
     return errorResponse(status, e.code, e.message, e.field ? { field: e.field } : {});
   }

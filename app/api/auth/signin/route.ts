@@ -3,7 +3,8 @@ import { errorResponse, json } from "@/lib/http/responses";
 import { readInput, safeNext, seeOther, withQuery } from "@/lib/auth/http";
 import { sameOrigin } from "@/lib/auth/principal";
 import { createSession, isHttps, sessionCookieHeader } from "@/lib/auth/sessions";
-import { verifyCredentials } from "@/lib/auth/users";
+import { attemptSignIn } from "@/lib/auth/signin";
+import { clientAddress } from "@/lib/auth/throttle";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,7 +18,9 @@ const schema = z.object({
 /**
  * POST email + password (a form, or JSON). Forms: 303 to `next` (a same-site path) or "/" with
  * the session cookie, or 303 back to /signin?error=… . JSON: 200 {user, next} with the cookie,
- * 400 naming a missing field, 401 for wrong credentials.
+ * 400 naming a missing field, 401 for wrong credentials, 429 (with Retry-After) while the email
+ * or the client address is locked after too many failures (lib/auth/throttle.ts); forms go back
+ * to /signin?error=locked&retry=<minutes>.
  */
 export async function POST(req: Request): Promise<Response> {
   const input = await readInput(req);
@@ -35,10 +38,17 @@ export async function POST(req: Request): Promise<Response> {
     return isForm ? back(`missing_${field === "password" ? "password" : "email"}`) : errorResponse(400, "bad_request", `${field}: ${issue.message}`, { field });
   }
 
-  const user = await verifyCredentials(parsed.data.email, parsed.data.password);
-  if (!user) {
+  const result = await attemptSignIn({ email: parsed.data.email, password: parsed.data.password, address: clientAddress(req.headers) });
+  if (!result.ok && result.reason === "locked") {
+    if (isForm) return seeOther(withQuery("/signin", { error: "locked", retry: String(result.lock.minutes), next: next === "/" ? undefined : next }));
+    const res = errorResponse(429, "too_many_attempts", result.lock.message);
+    res.headers.set("retry-after", String(result.lock.retryAfterS));
+    return res;
+  }
+  if (!result.ok) {
     return isForm ? back("invalid_credentials") : errorResponse(401, "invalid_credentials", "email or password is incorrect");
   }
+  const user = result.user;
   const { token, expiresAt } = await createSession(user.id);
   const cookie = sessionCookieHeader(token, expiresAt, isHttps(req));
   if (isForm) return seeOther(next, [cookie]);
