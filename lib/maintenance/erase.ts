@@ -16,7 +16,7 @@ export interface EraseResult {
  * customer's is deleted alone and the conversation recomputed (the other start may now win).
  * One transaction, serialised with ingest's derive step.
  */
-export async function eraseCustomer(customerId: string): Promise<EraseResult> {
+export async function eraseCustomer(customerId: string, actor = "cli"): Promise<EraseResult> {
   const client = await pool().connect();
   try {
     await client.query("BEGIN");
@@ -48,12 +48,18 @@ export async function eraseCustomer(customerId: string): Promise<EraseResult> {
     );
     if (starts.rowCount) await deriveTouched(client);
     await bumpDataVersion(client);
-    await client.query("COMMIT");
-    return {
+    const result = {
       conversationsDeleted: conversations.rowCount ?? 0,
       eventsDeleted: (whole.rowCount ?? 0) + (starts.rowCount ?? 0),
       conversationsRecomputed: new Set(starts.rows.map((r) => r.conversation_id)).size,
     };
+    // the audit entry says that an erasure happened and how much it removed, never whose data
+    await client.query(
+      `INSERT INTO audit_log (actor, action, details) VALUES ($1, 'customer.erase', $2::jsonb)`,
+      [actor, JSON.stringify({ events: result.eventsDeleted, conversations: result.conversationsDeleted, recomputed: result.conversationsRecomputed })],
+    );
+    await client.query("COMMIT");
+    return result;
   } catch (e) {
     await client.query("ROLLBACK").catch(() => {});
     throw e;

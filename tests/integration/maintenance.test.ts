@@ -65,6 +65,9 @@ describe("erase --customer-id", () => {
     expect(await verifyDerived()).toMatchObject({ mismatched: [], missing: [], stray: [] });
     const { rows } = await pool().query("SELECT count(*)::int AS n FROM events WHERE customer_id = $1", [x]);
     expect(rows[0].n).toBe(0);
+    const audit = await pool().query("SELECT actor, action, target, details::text AS details FROM audit_log WHERE action = 'customer.erase'");
+    expect(audit.rows).toHaveLength(1);
+    expect(JSON.stringify(audit.rows[0])).not.toContain(x); // no erased data in the audit log
 
     await freshDatabase();
     await ingestJson(all.filter((e) => !onlyX.has(e.conversation_id) && e.customer_id !== x));
