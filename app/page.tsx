@@ -1,56 +1,345 @@
-import { AppHeader } from "@/components/app-header";
-import { formatCount, formatPercent } from "@/components/format";
+import type { Metadata } from "next";
+import { TrendChart } from "@/components/trend-chart";
+import { parseFilters, withSearch, type PageSearchParams } from "@/components/filters/params";
+import {
+  channelLabel,
+  formatCount,
+  formatInterval,
+  formatPercent,
+  formatPoints,
+  formatPValue,
+  populationLabel,
+  readPValue,
+} from "@/components/format";
+import { MetricCard, RateFigure } from "@/components/metric-card";
+import { PageFrame } from "@/components/page-frame";
+import { StatusBadge } from "@/components/status";
+import { describeTarget, findTarget, targetStatus } from "@/components/targets";
+import { lastDays } from "@/components/trend";
+import { EmptyState } from "@/components/empty-state";
 import { requireUser } from "@/lib/auth/page";
+import { CHANNELS, POPULATIONS, type Population } from "@/lib/events/vocabulary";
 import { computeMetrics, type Segment } from "@/lib/metrics";
-import { CHANNELS, POPULATIONS } from "@/lib/events/vocabulary";
+import type { TMetricsQuery } from "@/lib/metrics/request";
+import { getTargets, type Target } from "@/lib/settings/targets";
 
+export const metadata: Metadata = { title: "Executive view · Hybrid Support Dashboard" };
 export const dynamic = "force-dynamic";
 
-/** Home: inbound and containment by channel × population for the last 28 days. */
-export default async function HomePage() {
+/** The three populations the split metrics compare (unhandled has no AI or human answer). */
+const SPLIT: Population[] = ["ai_only", "human_only", "ai_escalated"];
+
+export default async function ExecutivePage({ searchParams }: { searchParams: Promise<PageSearchParams> }) {
   const user = await requireUser({ next: "/" });
-  const result = await computeMetrics({ group_by: ["channel", "population"] });
-  const cell = (channel: string, population: string): Segment | undefined =>
+  const filters = parseFilters(await searchParams);
+  return (
+    <PageFrame
+      user={user}
+      current="executive"
+      pathname="/"
+      title="Executive view"
+      description="The six numbers that tell whether the hybrid team really resolves customers' problems — each split the way blended numbers would hide, with its 95 % interval and target."
+      filters={filters}
+    >
+      {filters.ok ? <Executive query={filters.query} search={filters.search} /> : null}
+    </PageFrame>
+  );
+}
+
+async function Executive({ query, search }: { query: TMetricsQuery; search: string }) {
+  const [result, targets] = await Promise.all([computeMetrics({ ...query, group_by: ["channel", "population"] }), getTargets()]);
+  const seg = (channel: string, population: string): Segment | undefined =>
     result.segments.find((s) => s.channel === channel && s.population === population);
+  const byPop = (p: string) => seg("all", p);
+  const all = byPop("all")!;
+  const m = all.metrics;
+  const base = { ...query, ...lastDays(result.range.to, 90) };
+
+  const drill = (key: string, extra?: Record<string, string>) => withSearch(`/metrics/${key}`, search, extra);
+  const status = (id: string, testId: string) => {
+    const t = findTarget(targets, id);
+    if (!t) return null;
+    const { status } = targetStatus(t, byPop);
+    return <StatusBadge status={status} target={describeTarget(t)} testId={testId} />;
+  };
+  const popLabels = Object.fromEntries(SPLIT.map((p) => [p, populationLabel(p)]));
+  const trendNote = `90-day trend to ${result.range.to}, by week; the latest weeks of window-dependent metrics are mostly still pending.`;
+  const empty = m.inbound.value === 0;
+
   const channels = ["all", ...CHANNELS.filter((c) => result.segments.some((s) => s.channel === c))];
   const populations = ["all", ...POPULATIONS];
-  const total = cell("all", "all");
+  const deflectionGap =
+    m.containment_rate.value !== null && m.deflection_rate.value !== null ? m.containment_rate.value - m.deflection_rate.value : null;
+  const aiOnly = byPop("ai_only");
 
   return (
     <>
-      <AppHeader email={user.email} role={user.role} />
-      <main className="mx-auto max-w-7xl px-4 py-6">
-        <h1 className="text-2xl font-semibold">Inbound and containment</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          {result.range.from} to {result.range.to} (UTC) · data as of {result.as_of.replace("T", " ").slice(0, 16)} UTC ·
-          containment = share of conversations the AI handled alone (raw, not verified)
-        </p>
-        {total && total.metrics.inbound.value === 0 ? (
-          <p className="mt-6 rounded border border-slate-200 bg-white p-4" data-testid="empty-state">
-            No conversations in the last 28 days. Send events to <code>POST /api/v1/events</code> or run{" "}
-            <code>npm run cli -- demo-data</code>.
+      {empty ? <EmptyState /> : null}
+      <div className="grid gap-4 lg:grid-cols-2">
+        {/* 1. Resolution */}
+        <MetricCard
+          id="resolution"
+          title="Resolution (verified)"
+          subtitle="Resolved, not reopened, no re-contact within the verification window"
+          href={drill("verified_resolution_rate")}
+          status={status("verified_resolution", "status-resolution")}
+          footer={`${formatCount(m.inbound.value)} conversations · raw resolution ${formatPercent(m.resolution_rate.value)}`}
+        >
+          <RateFigure rate={m.verified_resolution_rate} testId="exec-resolution" />
+          <div className="grid grid-cols-3 gap-2 rounded-lg bg-slate-50 p-2 text-xs" data-testid="exec-resolution-split">
+            {SPLIT.map((p) => (
+              <div key={p} className="min-w-0">
+                <p className="font-medium text-slate-600">{populationLabel(p)}</p>
+                <p className="text-base font-semibold tabular-nums text-slate-900" data-testid={`exec-resolution-${p}-value`}>
+                  {formatPercent(byPop(p)?.metrics.verified_resolution_rate.value ?? null)}
+                </p>
+                {p === "ai_only" ? (
+                  <p className="text-slate-600">
+                    raw <span data-testid="exec-resolution-ai_only-raw">{formatPercent(byPop(p)?.metrics.resolution_rate.value ?? null)}</span>
+                  </p>
+                ) : null}
+              </div>
+            ))}
+          </div>
+          <div className="flex flex-wrap items-center gap-2 text-xs text-slate-700">
+            Resolution on AI-only (raw): {status("resolution_ai_only", "status-resolution-ai_only")}
+          </div>
+          <TrendChart
+            query={base}
+            interval="week"
+            series={[{ key: "verified", metric: "verified_resolution_rate" }]}
+            labels={{ verified: "Verified resolution" }}
+            band={bandOf(findTarget(targets, "verified_resolution"))}
+            ariaLabel={`Verified resolution by week. ${trendNote}`}
+          />
+        </MetricCard>
+
+        {/* 2. Deflection */}
+        <MetricCard
+          id="deflection"
+          title="Deflection (verified)"
+          subtitle="AI alone resolved it and the customer did not come back"
+          href={drill("deflection_rate")}
+          status={status("verified_deflection", "status-deflection")}
+          footer={findTarget(targets, "verified_deflection")?.note ? `The target band is ${findTarget(targets, "verified_deflection")!.note}.` : undefined}
+        >
+          <div className="grid grid-cols-2 gap-4">
+            <RateFigure rate={m.deflection_rate} testId="exec-deflection" label="Verified deflection" />
+            <RateFigure rate={m.containment_rate} testId="exec-containment" size="md" label={<a className="underline underline-offset-2 hover:text-blue-800" href={drill("containment_rate")}>Raw containment</a>} />
+          </div>
+          <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700" data-testid="exec-deflection-explained">
+            Containment counts every conversation the AI handled alone; verified deflection keeps only those the AI resolved
+            and the customer did not reopen or come back about within {result.windows.verification_hours} h
+            {deflectionGap !== null ? <> — a gap of {formatPoints(deflectionGap).replace("+", "")}</> : null}.
           </p>
-        ) : null}
-        <div className="mt-6 overflow-x-auto rounded border border-slate-200 bg-white">
+          <TrendChart
+            query={base}
+            interval="week"
+            series={[
+              { key: "deflection", metric: "deflection_rate" },
+              { key: "containment", metric: "containment_rate" },
+            ]}
+            labels={{ deflection: "Verified deflection", containment: "Raw containment" }}
+            band={bandOf(findTarget(targets, "verified_deflection"))}
+            ariaLabel={`Verified deflection and raw containment by week. ${trendNote}`}
+          />
+        </MetricCard>
+
+        {/* 3. Re-contact on ai_only */}
+        <MetricCard
+          id="recontact"
+          title="Re-contact on AI-only"
+          subtitle={`The customer came back within ${result.windows.recontact_hours} h after an AI-only conversation`}
+          href={drill("recontact_rate", { population: "ai_only" })}
+          status={status("recontact_ai_only", "status-recontact")}
+          footer={`All populations: ${formatPercent(m.recontact_rate.value)}`}
+        >
+          {aiOnly ? (
+            <RateFigure rate={aiOnly.metrics.recontact_rate} testId="exec-recontact" />
+          ) : (
+            <p className="text-sm text-slate-600" data-testid="exec-recontact-value">
+              no data — AI-only conversations are filtered out
+            </p>
+          )}
+          <div className="grid grid-cols-2 gap-2 rounded-lg bg-slate-50 p-2 text-xs">
+            {(["human_only", "ai_escalated"] as const).map((p) => (
+              <div key={p}>
+                <p className="font-medium text-slate-600">For comparison: {populationLabel(p)}</p>
+                <p className="text-base font-semibold tabular-nums text-slate-900">{formatPercent(byPop(p)?.metrics.recontact_rate.value ?? null)}</p>
+              </div>
+            ))}
+          </div>
+          <TrendChart
+            query={base}
+            interval="week"
+            series={[{ key: "recontact", metric: "recontact_rate", population: "ai_only" }]}
+            labels={{ recontact: "Re-contact, AI-only" }}
+            band={bandOf(findTarget(targets, "recontact_ai_only"))}
+            ariaLabel={`Re-contact rate on AI-only conversations by week. ${trendNote}`}
+          />
+        </MetricCard>
+
+        {/* 4. FCR */}
+        <MetricCard
+          id="fcr"
+          title="First-contact resolution"
+          subtitle="Of the resolved, the share that stayed resolved — per population"
+          href={drill("fcr_rate")}
+          status={status("fcr_all", "status-fcr")}
+          footer={
+            <>
+              All populations: <span data-testid="exec-fcr-value">{formatPercent(m.fcr_rate.value)}</span>
+              {formatInterval(m.fcr_rate.ci95) ? ` (95 % CI ${formatInterval(m.fcr_rate.ci95)})` : ""} · {formatCount(m.fcr_rate.pending ?? 0)} pending
+            </>
+          }
+        >
+          <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+            {SPLIT.map((p) => (
+              <div key={p} className="rounded-lg border border-slate-200 p-3">
+                <RateFigure rate={byPop(p)?.metrics.fcr_rate} testId={`exec-fcr-${p}`} size="sm" label={populationLabel(p)} />
+                {p === "ai_escalated" ? <div className="mt-1">{status("fcr_ai_escalated", "status-fcr-ai_escalated")}</div> : null}
+              </div>
+            ))}
+          </div>
+          <TrendChart
+            query={base}
+            interval="week"
+            series={SPLIT.map((p) => ({ key: p, metric: "fcr_rate" as const, population: p }))}
+            labels={popLabels}
+            band={bandOf(findTarget(targets, "fcr_all"))}
+            ariaLabel={`First-contact resolution by week for AI-only, human-only and AI-to-human conversations. ${trendNote}`}
+          />
+        </MetricCard>
+
+        {/* 5. Escalation quality */}
+        <MetricCard
+          id="escalation"
+          title="Escalation quality"
+          subtitle="Context transferred × resolved in session, for AI → human handoffs"
+          href={drill("resolved_in_session_rate")}
+          status={status("escalation_quality", "status-escalation-quality")}
+          footer={
+            <>
+              Factors:{" "}
+              <a className="underline underline-offset-2 hover:text-blue-800" href={drill("context_transfer_rate")}>
+                context transfer
+              </a>{" "}
+              ·{" "}
+              <a className="underline underline-offset-2 hover:text-blue-800" href={drill("escalation_rate")}>
+                escalation rate
+              </a>
+            </>
+          }
+        >
+          <div className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+            <div>
+              <p className="text-xs font-medium text-slate-600">Composite</p>
+              <p className="text-3xl font-semibold tabular-nums tracking-tight">
+                <span data-testid="exec-escalation-quality-value">{formatPercent(m.escalation_quality.value)}</span>
+              </p>
+              <p className="text-xs text-slate-600">= product of the two factors</p>
+            </div>
+            <RateFigure rate={m.context_transfer_rate} testId="exec-context-transfer" size="sm" label="Context transferred" />
+            <RateFigure rate={m.resolved_in_session_rate} testId="exec-resolved-in-session" size="sm" label="Resolved in session" />
+            <div>
+              <RateFigure rate={m.escalation_rate} testId="exec-escalation-rate" size="sm" label="Escalation rate" />
+              <div className="mt-1">{status("escalation_rate", "status-escalation-rate")}</div>
+            </div>
+          </div>
+          <TrendChart
+            query={base}
+            interval="week"
+            series={[
+              { key: "context", metric: "context_transfer_rate" },
+              { key: "session", metric: "resolved_in_session_rate" },
+              { key: "escalation", metric: "escalation_rate" },
+            ]}
+            labels={{ context: "Context transferred", session: "Resolved in session", escalation: "Escalation rate" }}
+            ariaLabel={`Escalation quality factors and escalation rate by week. ${trendNote}`}
+          />
+        </MetricCard>
+
+        {/* 6. CSAT, split */}
+        <MetricCard
+          id="csat"
+          title="CSAT, split by population"
+          subtitle="Share of responses scoring 4–5; surveys are answered unevenly, so each population shows its response rate"
+          href={drill("csat")}
+          status={status("csat_gap", "status-csat-gap")}
+          footer={
+            <>
+              Blended (all populations, mixes unequal samples):{" "}
+              <span data-testid="exec-csat-blended-value" className="font-medium text-slate-800">
+                {formatPercent(m.csat.value)}
+              </span>
+            </>
+          }
+        >
+          <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+            {SPLIT.map((p) => {
+              const s = byPop(p)?.metrics;
+              return (
+                <div key={p} className="rounded-lg border border-slate-200 p-3">
+                  <RateFigure rate={s?.csat} testId={`exec-csat-${p}`} size="sm" label={populationLabel(p)} />
+                  <p className="mt-1 text-xs text-slate-700">
+                    Response rate <span data-testid={`exec-csat-${p}-response`} className="font-medium tabular-nums">{formatPercent(s?.csat_response_rate.value ?? null)}</span>
+                  </p>
+                </div>
+              );
+            })}
+          </div>
+          <p className="rounded-md bg-slate-50 px-3 py-2 text-sm text-slate-700">
+            AI-only minus human-only:{" "}
+            <strong data-testid="exec-csat-gap-value" className="tabular-nums">
+              {formatPoints(m.csat_gap.gap)}
+            </strong>{" "}
+            (<span data-testid="exec-csat-gap-p">{formatPValue(m.csat_gap.p_value)}</span>:{" "}
+            <span data-testid="exec-csat-gap-reading">{readPValue(m.csat_gap.p_value)}</span>)
+          </p>
+          <TrendChart
+            query={base}
+            interval="week"
+            series={SPLIT.map((p) => ({ key: p, metric: "csat" as const, population: p }))}
+            labels={popLabels}
+            ariaLabel={`CSAT by week for AI-only, human-only and AI-to-human conversations. ${trendNote}`}
+          />
+        </MetricCard>
+      </div>
+
+      <section aria-labelledby="containment-title" className="rounded-xl border border-slate-200 bg-white shadow-sm">
+        <div className="border-b border-slate-200 px-4 py-3 sm:px-5">
+          <h2 id="containment-title" className="text-base font-semibold">
+            Inbound and containment by channel × population
+          </h2>
+          <p className="text-sm text-slate-600">
+            Conversations started in the range, and containment — the share the AI handled alone (raw, not verified).
+          </p>
+        </div>
+        <div className="relative overflow-x-auto">
           <table className="min-w-full text-sm" data-testid="containment-table">
-            <thead className="bg-slate-100 text-left">
+            <caption className="sr-only">Inbound conversations and containment rate per channel and population</caption>
+            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
               <tr>
-                <th scope="col" className="px-3 py-2">Channel</th>
+                <th scope="col" className="px-4 py-2">Channel</th>
                 {populations.map((p) => (
-                  <th key={p} scope="col" className="px-3 py-2">{p === "all" ? "All populations" : p}</th>
+                  <th key={p} scope="col" className="whitespace-nowrap px-3 py-2 text-right">
+                    {populationLabel(p)}
+                  </th>
                 ))}
               </tr>
             </thead>
-            <tbody>
+            <tbody className="divide-y divide-slate-100">
               {channels.map((c) => (
-                <tr key={c} className="border-t border-slate-100">
-                  <th scope="row" className="px-3 py-2 text-left font-medium">{c === "all" ? "All channels" : c}</th>
+                <tr key={c} className={c === "all" ? "bg-slate-50/60 font-medium" : undefined}>
+                  <th scope="row" className="whitespace-nowrap px-4 py-2 text-left font-medium">
+                    {channelLabel(c)}
+                  </th>
                   {populations.map((p) => {
-                    const s = cell(c, p);
+                    const s = seg(c, p);
                     return (
-                      <td key={p} className="px-3 py-2 tabular-nums">
+                      <td key={p} className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
                         <span data-testid={`inbound-${c}-${p}`}>{formatCount(s?.metrics.inbound.value ?? 0)}</span>
-                        <span className="ml-2 text-slate-500" data-testid={`containment-${c}-${p}`}>
+                        <span className="ml-2 text-slate-600" data-testid={`containment-${c}-${p}`}>
                           {formatPercent(s?.metrics.containment_rate.value ?? null)}
                         </span>
                       </td>
@@ -61,7 +350,12 @@ export default async function HomePage() {
             </tbody>
           </table>
         </div>
-      </main>
+      </section>
     </>
   );
+}
+
+function bandOf(t: Target | undefined): { min?: number; max?: number; label: string } | undefined {
+  if (!t || t.unit !== "rate" || t.field !== "value") return undefined;
+  return { min: t.min, max: t.max, label: `target ${describeTarget(t)}` };
 }
