@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-export type NavKey = "executive" | "channels" | "ai-quality" | "cost" | "data-quality" | "settings" | "keys" | "users" | "none";
+export type NavKey = "executive" | "channels" | "ai-quality" | "cost" | "data-quality" | "upload" | "settings" | "keys" | "users" | "audit" | "erase" | "none";
 
 const NAV: { key: NavKey; href: string; label: string; admin?: boolean; keepFilters?: boolean }[] = [
   { key: "executive", href: "/", label: "Executive", keepFilters: true },
@@ -8,9 +8,12 @@ const NAV: { key: NavKey; href: string; label: string; admin?: boolean; keepFilt
   { key: "ai-quality", href: "/ai-quality", label: "AI quality", keepFilters: true },
   { key: "cost", href: "/cost", label: "Cost", keepFilters: true },
   { key: "data-quality", href: "/data-quality", label: "Data quality", keepFilters: true },
+  { key: "upload", href: "/admin/upload", label: "Upload", admin: true },
   { key: "settings", href: "/settings", label: "Settings", admin: true },
   { key: "users", href: "/admin/users", label: "Users", admin: true },
   { key: "keys", href: "/admin/keys", label: "API keys", admin: true },
+  { key: "audit", href: "/admin/audit", label: "Audit log", admin: true },
+  { key: "erase", href: "/admin/erase", label: "Erase", admin: true },
 ];
 
 /**

@@ -24,9 +24,11 @@ export async function dataFreshness(): Promise<DataFreshness> {
   const rows = await prisma().$queryRaw<
     { as_of: Date | null; last_received_at: Date | null; events: number; conversations: number; orphans: number; conflicting: number }[]
   >`
-    SELECT e.as_of, e.last_received_at, e.events, c.conversations, c.orphans, c.conflicting
-    FROM (SELECT max(at) AS as_of, max(received_at) AS last_received_at, count(*)::int AS events FROM events) e,
-         (SELECT count(*)::int AS conversations,
+    SELECT c.as_of, i.last_received_at, c.events, c.conversations, c.orphans, c.conflicting
+    FROM (SELECT max(finished_at) AS last_received_at FROM imports WHERE status = 'done' AND accepted > 0) i,
+         -- from the derived rows (one per conversation), never a scan of the events table
+         (SELECT max(last_event_at) AS as_of, coalesce(sum(events), 0)::int AS events,
+                 count(*)::int AS conversations,
                  count(*) FILTER (WHERE started_at IS NULL)::int AS orphans,
                  count(*) FILTER (WHERE start_conflicts > 0)::int AS conflicting
           FROM conversations) c`;

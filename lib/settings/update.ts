@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAudit } from "../audit";
 import { prisma } from "../db/prisma";
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings } from "./defaults";
 import { DEFAULT_TARGETS, TARGETS_KEY, ZTargetOverrides, type Target, type TargetOverride } from "./targets";
@@ -162,12 +163,18 @@ export async function saveSettings(input: unknown, updatedBy?: string): Promise<
     );
   }
   await db.$transaction(writes);
+  await recordAudit({
+    actor: updatedBy ? `user:${updatedBy}` : "system",
+    action: "settings.update",
+    details: { settings: update.settings, target_overrides: overrides },
+  });
   return update;
 }
 
 /** "Restore defaults": remove every stored metric setting and the target overrides. */
-export async function restoreDefaultSettings(): Promise<void> {
+export async function restoreDefaultSettings(updatedBy?: string): Promise<void> {
   await prisma().setting.deleteMany({ where: { key: { in: [...Object.keys(DEFAULT_METRIC_SETTINGS), TARGETS_KEY] } } });
+  await recordAudit({ actor: updatedBy ? `user:${updatedBy}` : "system", action: "settings.restore_defaults" });
 }
 
 /** When and by whom the settings were last changed (null when all are defaults). */

@@ -31,8 +31,8 @@ export async function saveSettingsAction(_prev: SettingsFormState, form: FormDat
 
 /** Remove every stored setting and target override: the spec's defaults apply again. */
 export async function restoreDefaultsAction(): Promise<void> {
-  await requireUser({ admin: true, next: PAGE });
-  await restoreDefaultSettings();
+  const admin = await requireUser({ admin: true, next: PAGE });
+  await restoreDefaultSettings(admin.email);
   revalidatePath("/", "layout");
   redirect(`${PAGE}?restored=1`);
 }

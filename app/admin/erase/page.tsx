@@ -10,7 +10,7 @@ export default async function ErasePage({ searchParams }: { searchParams: Promis
   const sp = await searchParams;
   return (
     <>
-      <AppHeader email={user.email} role={user.role} />
+      <AppHeader email={user.email} role={user.role} current="erase" />
       <main id="main" className="mx-auto max-w-3xl px-4 py-6">
         <h1 className="text-2xl font-semibold">Erase a customer</h1>
         <p className="mt-2 text-sm text-slate-600">

@@ -27,7 +27,7 @@ export default async function UploadPage() {
 
   return (
     <>
-      <AppHeader email={user.email} role={user.role} />
+      <AppHeader email={user.email} role={user.role} current="upload" />
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         <h1 className="text-2xl font-semibold">Upload data</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
