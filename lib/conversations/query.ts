@@ -81,20 +81,23 @@ export async function listConversations(q: TConversationListQuery): Promise<Conv
 
 /**
  * Every matching conversation, in batches by keyset on conversation_id, so memory stays flat
- * at a million rows.
+ * at a million rows. The request is resolved (and a bad one rejected) before the first row.
  */
-export async function* streamConversations(q: TConversationListQuery, batch = 5000): AsyncGenerator<ConversationRow> {
+export async function streamConversations(q: TConversationListQuery, batch = 5000): Promise<AsyncGenerator<ConversationRow>> {
   const req = await resolve(q);
   const where = metricCondition(q);
-  let after = "";
-  for (;;) {
-    const rows = await prisma().$queryRaw<ConversationRow[]>`
-      SELECT ${selectList()} FROM ${sliceTable(req)} WHERE ${where} AND s.conversation_id > ${after}
-      ORDER BY s.conversation_id LIMIT ${batch}`;
-    for (const r of rows) yield r;
-    if (rows.length < batch) return;
-    after = String(rows[rows.length - 1].conversation_id);
+  async function* rows(): AsyncGenerator<ConversationRow> {
+    let after = "";
+    for (;;) {
+      const page = await prisma().$queryRaw<ConversationRow[]>`
+        SELECT ${selectList()} FROM ${sliceTable(req)} WHERE ${where} AND s.conversation_id > ${after}
+        ORDER BY s.conversation_id LIMIT ${batch}`;
+      for (const r of page) yield r;
+      if (page.length < batch) return;
+      after = String(page[page.length - 1].conversation_id);
+    }
   }
+  return rows();
 }
 
 /** A conversation's derived row (request-independent fields) and its event timeline. */

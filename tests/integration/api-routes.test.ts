@@ -164,3 +164,20 @@ describe("413 for every body format", () => {
     }
   });
 });
+
+describe("parameter errors found while resolving defaults", () => {
+  it("from after to is a 400 naming from on every read route, CSV included", async () => {
+    const { GET: getTimeseries } = await import("../../app/api/v1/metrics/timeseries/route");
+    const { GET: getCsv } = await import("../../app/api/v1/conversations.csv/route");
+    const q = "from=2026-03-10&to=2026-03-01";
+    for (const [route, url] of [
+      [getMetrics, `/api/v1/metrics?${q}`],
+      [getTimeseries, `/api/v1/metrics/timeseries?metric=csat&${q}`],
+      [getCsv, `/api/v1/conversations.csv?${q}`],
+    ] as const) {
+      const r = await route(new Request(`${BASE}${url}`, { headers: bearer(readKey) }));
+      expect([url, r.status]).toEqual([url, 400]);
+      expect((await r.json()).error.parameter).toBe("from");
+    }
+  });
+});

@@ -38,7 +38,7 @@ describe("the conversations behind a number", () => {
     const page2 = await listConversations({ ...RANGE, page: 2, page_size: 10 });
     expect(page2.rows).toHaveLength(10);
     const streamed: string[] = [];
-    for await (const r of streamConversations(RANGE, 97)) streamed.push(String(r.conversation_id));
+    for await (const r of await streamConversations(RANGE, 97)) streamed.push(String(r.conversation_id));
     expect(streamed.length).toBe(all.total);
     expect(new Set(streamed).size).toBe(all.total);
   });

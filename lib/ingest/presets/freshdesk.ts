@@ -7,17 +7,16 @@ import {
   CsvRow,
   EventList,
   lookup,
-  lowerSet,
   mapRow,
   max,
   normKey,
-  normSet,
   parseExportTimestamp,
   parseMapping,
   readPresetCsv,
   RowError,
   scoreFromNumber,
   zTimeZone,
+  ticketSignals,
 } from "./common";
 
 /**
@@ -177,22 +176,16 @@ export function freshdeskRowEvents(row: CsvRow, m: FreshdeskMapping): EventList 
   const tags = splitFreshdeskTags(row.get("Tags"));
   const source = row.get("Source") ?? "";
   const agent = row.get("Agent");
-  const aiTags = lowerSet(m.ai_tags), escTags = lowerSet(m.escalation_tags), aiAgents = lowerSet(m.ai_agents);
-  const aiSources = normSet(m.ai_sources);
-  const agentIsAi = agent !== undefined && aiAgents.has(agent.toLowerCase());
-  const humanAgent = agent !== undefined && !agentIsAi;
-  const aiInvolved = tags.some((t) => aiTags.has(t)) || aiSources.has(normKey(source)) || agentIsAi;
-  const escalationTag = tags.some((t) => escTags.has(t));
+  const { aiInvolved, humanAgent, escalated, tier, firstPlainTag } = ticketSignals(tags, source, agent, {
+    ...m, ai_channels: m.ai_sources,
+  });
   const humanReplied = humanAgent && (agentInteractions !== undefined ? agentInteractions > 0 : firstResponseAt !== undefined);
-  const escalated = aiInvolved && (humanAgent || escalationTag);
 
   const channel = lookup(m.source_to_channel, source) ?? m.default_channel;
   let topic: string | undefined;
   if (m.topic_from === "group") topic = row.get("Group");
   else if (m.topic_from === "type") topic = row.get("Type");
-  else if (m.topic_from === "first_tag") topic = tags.find((t) => !aiTags.has(t) && !escTags.has(t) && lookup(m.tier_tags, t) === undefined);
-  let tier: string | undefined;
-  for (const t of tags) if ((tier = lookup(m.tier_tags, t)) !== undefined) break;
+  else if (m.topic_from === "first_tag") topic = firstPlainTag;
 
   const ev = new EventList("freshdesk", id);
   const cols = {

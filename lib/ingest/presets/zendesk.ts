@@ -6,11 +6,9 @@ import {
   addMs,
   EventList,
   lookup,
-  lowerSet,
   mapRow,
   max,
   normKey,
-  normSet,
   parseExportTimestamp,
   parseMapping,
   readPresetCsv,
@@ -18,6 +16,7 @@ import {
   scoreFromNumber,
   zTimeZone,
   CsvRow,
+  ticketSignals,
 } from "./common";
 
 /**
@@ -142,25 +141,16 @@ export function zendeskRowEvents(row: CsvRow, m: ZendeskMapping): EventList {
   const tags = splitZendeskTags(row.get("Tags"));
   const via = row.get("Via") ?? "";
   const assignee = row.get("Assignee");
-  const aiTags = lowerSet(m.ai_tags), escTags = lowerSet(m.escalation_tags), aiAssignees = lowerSet(m.ai_assignees);
-  const aiVia = normSet(m.ai_via);
-  const assigneeIsAi = assignee !== undefined && aiAssignees.has(assignee.toLowerCase());
-  const humanAssignee = assignee !== undefined && !assigneeIsAi;
-  const aiInvolved = tags.some((t) => aiTags.has(t)) || aiVia.has(normKey(via)) || assigneeIsAi;
-  const escalationTag = tags.some((t) => escTags.has(t));
+  const { aiInvolved, humanAgent: humanAssignee, escalated, tier, firstPlainTag } = ticketSignals(tags, via, assignee, {
+    ...m, ai_agents: m.ai_assignees, ai_channels: m.ai_via,
+  });
   // "Replies" counts public agent replies; without the column, a first reply time stands in
   const humanReplied = humanAssignee && (replies !== undefined ? replies > 0 : firstReplyMin !== undefined);
-  const escalated = aiInvolved && (humanAssignee || escalationTag);
 
   const channel = lookup(m.via_to_channel, via) ?? m.default_channel;
   let topic: string | undefined;
   if (m.topic_from === "group") topic = row.get("Group");
-  else if (m.topic_from === "first_tag") topic = tags.find((t) => !aiTags.has(t) && !escTags.has(t) && lookup(m.tier_tags, t) === undefined);
-  let tier: string | undefined;
-  for (const t of tags) {
-    tier = lookup(m.tier_tags, t);
-    if (tier !== undefined) break;
-  }
+  else if (m.topic_from === "first_tag") topic = firstPlainTag;
 
   const ev = new EventList("zendesk", id);
   const cols = {

@@ -1,8 +1,7 @@
 import { requireApi } from "@/lib/auth/principal";
-import { CONVERSATION_COLUMNS, streamConversations, ZConversationListQuery } from "@/lib/conversations/query";
+import { CONVERSATION_COLUMNS, streamConversations, ZConversationListQuery, type ConversationRow } from "@/lib/conversations/query";
 import { csvRow } from "@/lib/csv/write";
-import { badRequest } from "@/lib/http/responses";
-import { ParameterError, parseQuery, searchParamsToRecord } from "@/lib/metrics";
+import { queryRoute } from "@/lib/http/query";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,15 +13,11 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request): Promise<Response> {
   const principal = await requireApi(req, "read");
   if (principal instanceof Response) return principal;
-  let query;
-  try {
-    const params = searchParamsToRecord(new URL(req.url).searchParams);
-    query = parseQuery(ZConversationListQuery.omit({ sort: true, dir: true, page: true, page_size: true }).strict(), params);
-  } catch (e) {
-    if (e instanceof ParameterError) return badRequest(e.message, { parameter: e.parameter });
-    throw e;
-  }
-  const rows = streamConversations(query);
+  const schema = ZConversationListQuery.omit({ sort: true, dir: true, page: true, page_size: true }).strict();
+  return queryRoute(req, schema, async (query) => csvResponse(await streamConversations(query)));
+}
+
+function csvResponse(rows: AsyncGenerator<ConversationRow>): Response {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

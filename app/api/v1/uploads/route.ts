@@ -4,7 +4,8 @@ import { recordAudit } from "@/lib/audit";
 import { principalLabel, requireApi } from "@/lib/auth/principal";
 import { config } from "@/lib/config";
 import { BodyTooLarge, limitedBody } from "@/lib/http/body";
-import { badRequest, errorResponse } from "@/lib/http/responses";
+import { readQuery } from "@/lib/http/query";
+import { errorResponse } from "@/lib/http/responses";
 import { AtomicRejection, IngestParseError, ingestStream, type IngestFormat } from "@/lib/ingest";
 import { saveMapping, savedMapping } from "@/lib/ingest/mappings";
 import { detectFormat, isPresetName } from "@/lib/ingest/presets";
@@ -25,13 +26,8 @@ export const dynamic = "force-dynamic";
 export async function POST(req: Request): Promise<Response> {
   const principal = await requireApi(req, "admin");
   if (principal instanceof Response) return principal;
-  const parsed = ZUploadQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const parameter = String(issue.path[0] ?? (issue.code === "unrecognized_keys" ? issue.keys[0] : "query"));
-    return badRequest(`${parameter}: ${issue.message}`, { parameter });
-  }
-  const q = parsed.data;
+  const q = readQuery(req, ZUploadQuery);
+  if (q instanceof Response) return q;
   const limit = config.maxUploadBytes;
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > limit) {

@@ -1,6 +1,6 @@
 import { requireApi } from "@/lib/auth/principal";
-import { badRequest, json } from "@/lib/http/responses";
-import { ParameterError, parseQuery, searchParamsToRecord } from "@/lib/metrics";
+import { queryRoute } from "@/lib/http/query";
+import { json } from "@/lib/http/responses";
 import { computeTimeseries, ZTimeseriesQuery } from "@/lib/metrics/timeseries";
 
 export const runtime = "nodejs";
@@ -10,11 +10,5 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request): Promise<Response> {
   const principal = await requireApi(req, "read");
   if (principal instanceof Response) return principal;
-  try {
-    const query = parseQuery(ZTimeseriesQuery, searchParamsToRecord(new URL(req.url).searchParams));
-    return json(await computeTimeseries(query));
-  } catch (e) {
-    if (e instanceof ParameterError) return badRequest(e.message, { parameter: e.parameter });
-    throw e;
-  }
+  return queryRoute(req, ZTimeseriesQuery, async (query) => json(await computeTimeseries(query)));
 }

@@ -1,5 +1,6 @@
 import { requireApi } from "@/lib/auth/principal";
-import { badRequest, errorResponse, json } from "@/lib/http/responses";
+import { readQuery } from "@/lib/http/query";
+import { errorResponse, json } from "@/lib/http/responses";
 import { previewUpload } from "@/lib/ingest/preview";
 import { ZUploadQuery } from "@/lib/ingest/upload-query";
 
@@ -15,14 +16,10 @@ const SAMPLE_LIMIT = 256 * 1024;
 export async function POST(req: Request): Promise<Response> {
   const principal = await requireApi(req, "admin");
   if (principal instanceof Response) return principal;
-  const q = ZUploadQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!q.success) {
-    const issue = q.error.issues[0];
-    const parameter = String(issue.path[0] ?? (issue.code === "unrecognized_keys" ? issue.keys[0] : "query"));
-    return badRequest(`${parameter}: ${issue.message}`, { parameter });
-  }
+  const q = readQuery(req, ZUploadQuery);
+  if (q instanceof Response) return q;
   const body = new Uint8Array(await req.arrayBuffer());
   if (body.byteLength > SAMPLE_LIMIT) return errorResponse(413, "payload_too_large", `a preview sample is at most ${SAMPLE_LIMIT} bytes`);
   const sample = new TextDecoder("utf-8", { fatal: false }).decode(body);
-  return json(await previewUpload(sample, { format: q.data.format === "auto" ? undefined : q.data.format, mapping: q.data.mapping, whole: q.data.whole === "true" }));
+  return json(await previewUpload(sample, { format: q.format === "auto" ? undefined : q.format, mapping: q.mapping, whole: q.whole === "true" }));
 }
