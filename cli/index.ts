@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> =
   "demo-data": { load: () => import("./commands/demo-data"), help: "demo-data [--conversations N] [--seed S] [--days D] [--now ISO]" },
   metrics: { load: () => import("./commands/metrics"), help: "metrics [--from D --to D] [--group-by …] [filters] [--as-of ISO] [--recontact-hours N] [--verification-hours N]" },
   user: { load: () => import("./commands/user"), help: "user create --email E --password P --role admin|viewer" },
+  "export-conversations": { load: () => import("./commands/export-conversations"), help: "export-conversations [--from D --to D] [filters] [--metric K --side numerator|denominator|pending] [--out FILE]: the derived table as CSV" },
   "export-events": { load: () => import("./commands/export-events"), help: "export-events [--format canonical|ndjson] [--out FILE]: every stored event, re-importable" },
   verify: { load: () => import("./commands/verify"), help: "verify [--json]: recompute every derived row from the events; exit 1 on any difference" },
   erase: { load: () => import("./commands/erase"), help: "erase --customer-id X: delete a customer's events and everything derived from them" },

@@ -91,6 +91,15 @@ describe("npm run cli -- ingest", () => {
     expect(bad.stderr).toMatch(/--channel/);
   });
 
+  it("export-conversations prints the derived table as CSV, the same rows as the API's", async () => {
+    const r = await cli("export-conversations", "--from", "2026-03-01", "--to", "2026-03-01", "--channel", "chat");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\r\n");
+    expect(lines[0].startsWith("conversation_id,started_at,ended_at,customer_id,channel,population")).toBe(true);
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(["c1"]);
+    expect((await cli("export-conversations", "--from", "2026-03-02", "--to", "2026-03-01")).code).toBe(2);
+  });
+
   it("demo-data with the same seed and --now gives the same data (all duplicates the second time)", async () => {
     const a = await cli("demo-data", "--conversations", "50", "--seed", "9", "--days", "10", "--now", "2026-04-01T00:00:00Z");
     expect(a.code).toBe(0);
