@@ -6,7 +6,8 @@ import { databaseUrl } from "../db/url";
  * every ingest / erasure bumps in its own transaction, so a cached answer is never stale. Many
  * viewers asking the same question at once share one computation.
  */
-const MAX_ENTRIES = 500;
+// a grouped response is a few hundred kB at most: 200 of them bound the memory
+const MAX_ENTRIES = 200;
 const globalForCache = globalThis as unknown as { __metricsCache?: Map<string, Promise<unknown>> };
 const cache = (globalForCache.__metricsCache ??= new Map());
 
@@ -23,11 +24,12 @@ export async function cached<T>(parts: unknown[], compute: () => Promise<T>): Pr
   if (hit) {
     cache.delete(key); // most recently used goes last
     cache.set(key, hit);
-    return hit as Promise<T>;
+    // callers get their own copy: one that sorts or edits its result cannot change another's
+    return structuredClone(await (hit as Promise<T>));
   }
   const value = compute();
   cache.set(key, value);
   value.catch(() => cache.delete(key)); // never cache a failure
   while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-  return value;
+  return structuredClone(await value);
 }

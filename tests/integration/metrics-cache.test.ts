@@ -19,6 +19,9 @@ describe("metric results cached until the data changes", () => {
     const concurrent = computeMetrics(Q);
     expect((await first).segments[0].metrics.inbound.value).toBe(1);
     expect(await concurrent).toEqual(await first);
+    // a caller that edits its result does not change what the next caller gets
+    (await first).segments[0].metrics.inbound.value = 99;
+    expect((await computeMetrics(Q)).segments[0].metrics.inbound.value).toBe(1);
     await ingestJson([start("k2", "b")]);
     expect((await computeMetrics(Q)).segments[0].metrics.inbound.value).toBe(2);
     await eraseCustomer("b");
