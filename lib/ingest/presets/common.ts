@@ -338,6 +338,31 @@ export function ticketSignals(tags: string[], channelValue: string, agent: strin
   return { aiInvolved, humanAgent, escalated, tier, firstPlainTag };
 }
 
+/**
+ * The replies a ticket export implies. The AI is assumed to answer first, at the first reply
+ * time; when the human took over is not in the export, so the handoff is dated at the AI's
+ * reply and no human_message is invented (escalation wait stays unknown rather than made up).
+ * A human-only ticket gets its human reply at the first reply time or the best later time.
+ */
+export function addTicketReplies(
+  ev: EventList,
+  s: Pick<TicketSignals, "aiInvolved" | "escalated">,
+  humanReplied: boolean,
+  created: Date,
+  firstReplyAt: Date | undefined,
+  humanFallbackAt: Date | undefined,
+  agentId: string | undefined,
+  cols: Record<string, string>,
+) {
+  if (s.aiInvolved) {
+    const aiAt = firstReplyAt ?? created;
+    ev.add("ai_message", aiAt);
+    if (s.escalated) ev.add("escalated", aiAt, { reason: "other", context_transferred: false });
+  } else if (humanReplied) {
+    ev.add("human_message", firstReplyAt ?? humanFallbackAt ?? created, { agent_id: agentId }, undefined, cols);
+  }
+}
+
 export interface CsvHeaderRules {
   preset: string;
   /** every one of these must be in the header */

@@ -16,6 +16,7 @@ import {
   RowError,
   scoreFromNumber,
   zTimeZone,
+  addTicketReplies,
   ticketSignals,
 } from "./common";
 
@@ -196,13 +197,7 @@ export function freshdeskRowEvents(row: CsvRow, m: FreshdeskMapping): EventList 
     agent_id: row.name("Agent"),
   };
   ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier }, undefined, cols);
-  if (aiInvolved) {
-    const aiAt = firstResponseAt ?? created;
-    ev.add("ai_message", aiAt);
-    if (escalated) ev.add("escalated", aiAt, { reason: "other", context_transferred: false });
-  } else if (humanReplied) {
-    ev.add("human_message", firstResponseAt ?? resolvedAt ?? lastUpdate ?? created, { agent_id: agent }, undefined, cols);
-  }
+  addTicketReplies(ev, { aiInvolved, escalated }, humanReplied, created, firstResponseAt, resolvedAt ?? lastUpdate, agent, cols);
 
   // Freshdesk exports carry no reopen count, so each resolution is keyed by its own time:
   // freshdesk:<id>:resolved:<ISO time>; a later re-resolution is a new event, never a conflict.

@@ -16,6 +16,7 @@ import {
   scoreFromNumber,
   zTimeZone,
   CsvRow,
+  addTicketReplies,
   ticketSignals,
 } from "./common";
 
@@ -163,16 +164,7 @@ export function zendeskRowEvents(row: CsvRow, m: ZendeskMapping): EventList {
   ev.add("conversation_started", created, { customer_id: customer, channel, topic, customer_tier: tier }, undefined, cols);
 
   const firstReplyAt = firstReplyMin !== undefined ? addMs(created, firstReplyMin * 60_000) : undefined;
-  if (aiInvolved) {
-    // the AI is assumed to answer first: the first reply time is its reply
-    const aiAt = firstReplyAt ?? created;
-    ev.add("ai_message", aiAt);
-    // when the human took over is not in the export: the handoff is dated at the AI's reply and
-    // no human_message is invented, so escalation wait stays unknown rather than made up
-    if (escalated) ev.add("escalated", aiAt, { reason: "other", context_transferred: false });
-  } else if (humanReplied) {
-    ev.add("human_message", firstReplyAt ?? solved ?? updated ?? created, { agent_id: assignee }, undefined, cols);
-  }
+  addTicketReplies(ev, { aiInvolved, escalated }, humanReplied, created, firstReplyAt, solved ?? updated, assignee, cols);
 
   const by = humanAssignee || escalated ? "human" : aiInvolved ? "ai" : undefined;
   if (isSolved && solved) {
