@@ -49,7 +49,7 @@ describe("migrator", () => {
     expect(tables.map((r) => r.t)).toEqual(["_prisma_migrations", "a"]);
   });
 
-  it("produces exactly the tables, columns, types, nullability, keys and indexes of schema.prisma", async () => {
+  it("produces exactly the tables, columns, types, nullability, keys, indexes and foreign keys of schema.prisma", async () => {
     const url = await freshDatabase();
     const expected = readPrismaSchema(path.join(MIGRATIONS_DIR, "..", "schema.prisma"));
     const columns = await query<{ table_name: string; column_name: string; type: string; nullable: boolean }>(url, `
@@ -65,6 +65,17 @@ describe("migrator", () => {
       FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
       WHERE n.nspname = 'public' AND t.relname <> '_prisma_migrations'`);
 
+    const foreignKeys = await query<{ table: string; fk: string }>(url, `
+      SELECT t.relname AS table,
+        (SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY k(attnum, ord)
+           JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum)
+        || ' -> ' || r.relname || '(' ||
+        (SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY k(attnum, ord)
+           JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) || ')' AS fk
+      FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_class r ON r.oid = c.confrelid
+      JOIN pg_namespace n ON n.oid = t.relnamespace
+      WHERE c.contype = 'f' AND n.nspname = 'public'`);
+
     const tablesInDb = [...new Set(columns.map((c) => c.table_name))].sort();
     expect(tablesInDb).toEqual(expected.map((t) => t.table).sort());
     for (const t of expected) {
@@ -76,6 +87,7 @@ describe("migrator", () => {
       expect(idx.filter((i) => i.is_primary).map((i) => i.columns), `primary key of ${t.table}`).toEqual([t.primaryKey]);
       expect(idx.filter((i) => i.is_unique && !i.is_primary).map((i) => i.columns).sort(), `unique of ${t.table}`).toEqual([...t.unique].sort());
       expect(idx.filter((i) => !i.is_unique).map((i) => i.columns).sort(), `indexes of ${t.table}`).toEqual([...t.indexes].sort());
+      expect(foreignKeys.filter((f) => f.table === t.table).map((f) => f.fk).sort(), `foreign keys of ${t.table}`).toEqual([...t.foreignKeys].sort());
     }
   });
 });

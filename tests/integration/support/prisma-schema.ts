@@ -2,7 +2,7 @@ import fs from "node:fs";
 
 /**
  * A small reader of prisma/schema.prisma (models, scalar fields, @map/@@map, @db types,
- * @id/@unique/@@unique/@@index): just enough to compare the schema with a migrated database.
+ * @id/@unique/@@unique/@@index, @relation): just enough to compare the schema with a migrated database.
  */
 export interface SchemaColumn {
   column: string;
@@ -15,6 +15,8 @@ export interface SchemaTable {
   primaryKey: string[];
   unique: string[][];
   indexes: string[][];
+  /** "col -> table(col)" for each @relation(fields, references): the foreign keys */
+  foreignKeys: string[];
 }
 
 const SCALAR: Record<string, string> = {
@@ -40,20 +42,26 @@ export function readPrismaSchema(path: string): SchemaTable[] {
   const text = fs.readFileSync(path, "utf8").replace(/\/\/.*$/gm, "");
   const models = [...text.matchAll(/model\s+(\w+)\s*\{([\s\S]*?)\n\}/g)];
   const modelNames = new Set(models.map((m) => m[1]));
-  return models.map(([, name, body]) => {
+  const tables = models.map(([, name, body]) => {
     const lines = body.split("\n").map((l) => l.trim()).filter(Boolean);
     const columnName = new Map<string, string>();
     const columns: SchemaColumn[] = [];
     const primaryKey: string[] = [];
     const unique: string[][] = [];
     const indexes: string[][] = [];
+    const relations: { fields: string; model: string; references: string }[] = [];
     let table = name;
     for (const line of lines) {
       if (line.startsWith("@@")) continue;
       const m = /^(\w+)\s+(\w+)(\[\])?(\?)?\s*(.*)$/.exec(line);
       if (!m) continue;
       const [, field, type, list, optional, attrs] = m;
-      if (modelNames.has(type)) continue; // relation field, no column
+      if (modelNames.has(type)) {
+        // relation field, no column; the side holding `fields` owns a foreign key
+        const rel = /@relation\([^)]*fields:\s*\[([^\]]+)\][^)]*references:\s*\[([^\]]+)\]/.exec(attrs);
+        if (rel) relations.push({ fields: rel[1], model: type, references: rel[2] });
+        continue;
+      }
       const column = /@map\("([^"]+)"\)/.exec(attrs)?.[1] ?? field;
       columnName.set(field, column);
       const native = /@db\.(\w+)(?:\((\d+)\))?/.exec(attrs);
@@ -78,6 +86,14 @@ export function readPrismaSchema(path: string): SchemaTable[] {
       const id = /^@@id\(\[([^\]]+)\]/.exec(line);
       if (id) primaryKey.push(...columnsOf(id[1], columnName));
     }
-    return { table, columns, primaryKey, unique, indexes };
+    return { table, columns, primaryKey, unique, indexes, relations, columnName };
   });
+  const byModel = new Map(models.map(([, name], i) => [name, tables[i]]));
+  return tables.map(({ relations, columnName, ...t }) => ({
+    ...t,
+    foreignKeys: relations.map((r) => {
+      const target = byModel.get(r.model)!;
+      return `${columnsOf(r.fields, columnName).join(",")} -> ${target.table}(${columnsOf(r.references, target.columnName).join(",")})`;
+    }),
+  }));
 }
