@@ -18,7 +18,9 @@ import { parseTimestamp } from "./timestamp";
 const str = (max: number) =>
   z.string({ error: (i) => (i.input === undefined ? "required" : "must be a string") })
     .min(1, { error: "must not be empty" })
-    .max(max, { error: `longer than ${max} characters` });
+    .max(max, { error: `longer than ${max} characters` })
+    // PostgreSQL text cannot hold U+0000: reject the event, naming the field, rather than fail the batch
+    .refine((v) => !v.includes("\u0000"), { error: "must not contain a NUL character" });
 const bool = () => z.boolean({ error: (i) => (i.input === undefined ? "required" : "must be true or false") });
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, {

@@ -28,6 +28,11 @@ export interface IngestOptions {
 /** Rejections kept on the import record; the caller still gets all of them. */
 const STORED_REJECTIONS = 1000;
 
+/** jsonb cannot hold U+0000, which a rejection may quote from the input: store U+FFFD instead. */
+function rejectionsJson(rejected: readonly object[]): string {
+  return JSON.stringify(rejected, (_key, v: unknown) => (typeof v === "string" ? v.replaceAll("\u0000", "\ufffd") : v));
+}
+
 // INGEST_TIMING=1 prints how long each step took (stderr), for bench/ and for operators.
 let phaseStart = Date.now();
 function phase(name: string) {
@@ -147,7 +152,7 @@ async function storeStaged(
   await client.query(
     `UPDATE imports SET finished_at = clock_timestamp(), status = 'done', accepted = $2, duplicates = $3,
        rejected_count = $4, rejected = $5::jsonb WHERE id = $1`,
-    [importId, accepted, result.duplicates, rejected.length, JSON.stringify(rejected.slice(0, STORED_REJECTIONS))],
+    [importId, accepted, result.duplicates, rejected.length, rejectionsJson(rejected.slice(0, STORED_REJECTIONS))],
   );
   return result;
 }
@@ -174,6 +179,6 @@ async function recordImport(
   await client.query(
     `INSERT INTO imports (source, format, file_name, created_by, started_at, finished_at, status, rejected_count, rejected)
      VALUES ($1, $2, $3, $4, $5, clock_timestamp(), $6, $7, $8::jsonb)`,
-    [opts.source, opts.format, opts.fileName ?? null, opts.createdBy ?? null, started, status, result.rejected.length, JSON.stringify(rejected)],
+    [opts.source, opts.format, opts.fileName ?? null, opts.createdBy ?? null, started, status, result.rejected.length, rejectionsJson(rejected)],
   );
 }

@@ -66,6 +66,48 @@ describe("canonical CSV", () => {
     expect(r.accepted).toBe(2);
     expect(r.rejected).toEqual([{ line: 3, field: "row", reason: "expected 3 cells, found 2" }]);
   });
+
+  it("rejects a cell holding a NUL character by field (PostgreSQL text cannot store it) and keeps the batch", async () => {
+    const csv = "conversation_id,type,at,customer_id,channel,topic\n" +
+      "c1,conversation_started,2026-03-01T10:00:00Z,u1,chat,bad\u0000topic\n" +
+      "c2,conversation_started,2026-03-01T10:00:00Z,u2,chat,fine\n";
+    const r = await ingestText(csv);
+    expect(r.rejected).toEqual([{ line: 2, field: "topic", reason: "must not contain a NUL character" }]);
+    expect(r.accepted).toBe(1);
+    expect(await conversation("c2")).not.toBeNull();
+  });
+
+  it("keeps a NUL quoted by a rejection reason on the import record, as U+FFFD", async () => {
+    const r = await ingestText("\u0000\n", "ndjson");
+    expect(r.rejected).toEqual([{ line: 1, field: "line", reason: expect.stringContaining("\u0000") }]);
+    const { rows } = await (await import("../../lib/db/pool")).pool().query<{ rejected: { reason: string }[] }>(
+      "SELECT rejected FROM imports ORDER BY id DESC LIMIT 1");
+    expect(rows[0].rejected[0].reason).toContain("\ufffd");
+    expect(rows[0].rejected[0].reason).not.toContain("\u0000");
+  });
+
+  it("rejects a row with a broken quote by its line, counting line breaks inside quotes, and keeps the rest", async () => {
+    const csv = [
+      "conversation_id,type,at,topic",
+      'c1,abandoned,2026-03-01T10:00:00Z,"two\r\nlines"',
+      'c2,abandoned,2026-03-01T10:00:00Z,"closed"then more',
+      "c3,abandoned,2026-03-01T10:00:00Z,",
+      "",
+      "c4,abandoned,2026-03-01T10:00:00Z,",
+    ].join("\r\n");
+    const r = await ingestText(csv);
+    expect(r.rejected).toEqual([{ line: 4, field: "row", reason: expect.stringMatching(/^unreadable CSV row/) }]);
+    expect(r.accepted).toBe(3);
+    const again = await ingestText(csv.replace("c4,", "c4,teleported,").replace(/c4,teleported,abandoned/, "c4,teleported"));
+    expect(again.rejected.at(-1)).toEqual({ line: 7, field: "type", reason: 'unknown event type "teleported"' });
+  });
+
+  it("stops with a located error at a quote that never closes, instead of reading the whole file into memory", async () => {
+    const csv = 'conversation_id,type,at,topic\nc1,abandoned,2026-03-01T10:00:00Z,"open\n' +
+      "c2,abandoned,2026-03-01T10:00:00Z,x\n".repeat(40_000);
+    await expect(ingestText(csv)).rejects.toThrow(/line 2 .*longer than 1000000 characters/);
+    expect(await countRows("events")).toBe(0);
+  });
 });
 
 describe("idempotency", () => {
