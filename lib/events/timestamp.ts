@@ -16,8 +16,12 @@ export function parseTimestamp(value: unknown): Date | string {
   const hour = Number(h), minute = Number(mi), second = Number(s);
   const ms = Number((frac + "000").slice(0, 3));
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return "timestamp out of range";
-  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  if (new Date(local).getUTCDate() !== day) return "timestamp out of range (no such day)";
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  if (date.getUTCDate() !== day) return "timestamp out of range (no such day)";
+  const local = date.getTime();
   let offsetMinutes = 0;
   if (offset !== "Z" && offset !== "z") {
     const sign = offset[0] === "-" ? -1 : 1;

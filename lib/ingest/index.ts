@@ -6,8 +6,9 @@ import { pool } from "../db/pool";
 import { isRejection, validateEvent } from "../events/schema";
 import { createTouchedTable, deriveTouched } from "./derive";
 import { readSource } from "./sources";
-import { createStaging, StagingWriter } from "./staging";
-import { IngestParseError, type IngestFormat, type IngestResult, type RawRecord, type RejectedEvent } from "./types";
+import { readCanonicalCsv } from "./sources/csv";
+import { createStaging, StagingWriter, stagingLine } from "./staging";
+import { IngestParseError, type IngestFormat, type IngestResult, type RawRecord, type RejectedEvent, type StagedRecord } from "./types";
 
 export * from "./types";
 
@@ -50,7 +51,10 @@ export class AtomicRejection extends Error {
 
 /** Parse, validate and store a stream in one of the ingest formats. */
 export function ingestStream(input: Readable, opts: IngestOptions): Promise<IngestResult> {
-  return ingestRecords(readSource(opts.format, input, { mapping: opts.mapping, presetFormat: opts.presetFormat }), opts);
+  const records = opts.format === "canonical"
+    ? readCanonicalCsv(input, { fast: true })
+    : readSource(opts.format, input, { mapping: opts.mapping, presetFormat: opts.presetFormat });
+  return ingestRecords(records, opts);
 }
 
 /**
@@ -58,7 +62,7 @@ export function ingestStream(input: Readable, opts: IngestOptions): Promise<Inge
  * into a staging table, insert them set-based with ON CONFLICT DO NOTHING, recompute the derived
  * rows they touched — all in one transaction, so a crash leaves the previous consistent state.
  */
-export async function ingestRecords(records: AsyncIterable<RawRecord>, opts: IngestOptions): Promise<IngestResult> {
+export async function ingestRecords(records: AsyncIterable<RawRecord | StagedRecord>, opts: IngestOptions): Promise<IngestResult> {
   const client = await pool().connect();
   const rejected: RejectedEvent[] = [];
   const started = new Date();
@@ -78,13 +82,19 @@ export async function ingestRecords(records: AsyncIterable<RawRecord>, opts: Ing
           rejected.push({ ...record.pos, ...record.rejection });
           continue;
         }
-        const event = validateEvent(record.value);
-        if (isRejection(event)) {
-          rejected.push({ ...record.pos, ...event });
-          continue;
+        let line: string;
+        if ("staged" in record) line = record.staged;
+        else {
+          const event = validateEvent(record.value);
+          if (isRejection(event)) {
+            rejected.push({ ...record.pos, ...event });
+            continue;
+          }
+          line = stagingLine(event);
         }
         if (opts.atomic && rejected.length) continue; // keep reporting, stop storing
-        await writer.write(event);
+        const full = writer.writeLine(line);
+        if (full) await full;
       }
     } catch (e) {
       await writer.end().catch(() => {}); // finish the COPY so the connection can roll back

@@ -22,18 +22,33 @@ export async function createStaging(client: PoolClient) {
   ) ON COMMIT DROP`);
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 // COPY text format: backslash escapes for the characters that delimit fields and rows.
-function copyText(v: string | number | boolean | undefined | null): string {
+export function copyText(v: string | number | boolean | undefined | null): string {
   if (v === undefined || v === null) return "\\N";
   if (typeof v !== "string") return String(v);
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
+}
+
+/**
+ * The staging row of a validated event, without its leading seq: event_key, event_id,
+ * conversation_id, type, at, then every own field (\N where absent). The canonical-CSV fast
+ * path (fast-row.ts) must produce exactly this string; a property test holds it to that.
+ */
+export function stagingLine(e: CanonicalEvent): string {
+  let line = copyText(eventKey(e)) + "\t" + copyText(e.event_id) + "\t" + copyText(e.conversation_id) + "\t" + e.type + "\t" + e.at.toISOString();
+  for (const f of EVENT_FIELDS) line += "\t" + copyText(e.fields[f]);
+  return line;
 }
 
 export class StagingWriter {
   private stream: Writable;
   private done: Promise<void>;
   private seq = 0;
-  private buffer: string[] = [];
+  private buffer = "";
+  private buffered = 0;
 
   constructor(client: PoolClient) {
     this.stream = client.query(copyFrom(`COPY ingest_staging (${STAGING_COLUMNS.join(", ")}) FROM STDIN`));
@@ -48,18 +63,22 @@ export class StagingWriter {
     return this.seq;
   }
 
-  async write(e: CanonicalEvent) {
-    const row = [this.seq++, eventKey(e), e.event_id, e.conversation_id, e.type, e.at.toISOString()];
-    const cells: string[] = row.map((v) => copyText(v as string));
-    for (const f of EVENT_FIELDS) cells.push(copyText(e.fields[f]));
-    this.buffer.push(cells.join("\t") + "\n");
-    if (this.buffer.length >= 500) await this.flush();
+  write(e: CanonicalEvent): Promise<void> | undefined {
+    return this.writeLine(stagingLine(e));
+  }
+
+  /** A staging line from stagingLine() or the fast path; resolves when the COPY stream can take more. */
+  writeLine(line: string): Promise<void> | undefined {
+    this.buffer += this.seq++ + "\t" + line + "\n";
+    if (++this.buffered >= 500) return this.flush();
+    return undefined;
   }
 
   private async flush() {
-    if (!this.buffer.length) return;
-    const chunk = this.buffer.join("");
-    this.buffer = [];
+    if (!this.buffered) return;
+    const chunk = this.buffer;
+    this.buffer = "";
+    this.buffered = 0;
     if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve, reject) => {
         const onError = (err: Error) => reject(err);

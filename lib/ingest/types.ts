@@ -8,6 +8,9 @@ export type RawRecord =
   | { pos: Position; value: unknown }
   | { pos: Position; rejection: Rejection };
 
+/** A canonical-CSV row the fast path already turned into its staging line (sources/fast-row.ts). */
+export type StagedRecord = { pos: Position; staged: string };
+
 export type RejectedEvent = Position & Rejection;
 
 export interface IngestResult {

@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 import { CANONICAL_COLUMNS } from "../../events/vocabulary";
-import { IngestParseError, type RawRecord } from "../types";
+import { IngestParseError, type RawRecord, type StagedRecord } from "../types";
 import { isCsvRecord, readCsvRecords } from "./csv-records";
+import { compileFastRow } from "./fast-row";
 
 const KNOWN = new Set<string>(CANONICAL_COLUMNS);
 const REQUIRED = ["conversation_id", "type", "at"];
@@ -12,7 +13,7 @@ const FALSE = new Set(["false", "0", "no"]);
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** CSV cells are strings; give the validator JSON types, leaving unreadable cells as strings so it names them. */
-function cell(column: string, raw: string): unknown {
+export function cell(column: string, raw: string): unknown {
   if (raw === "") return undefined;
   // undo the formula-injection guard of our own exports: '=… '+… '-… '@… → =… +… -… @…
   const text = raw.length > 1 && raw[0] === "'" && FORMULA_START.test(raw.slice(1)) ? raw.slice(1) : raw;
@@ -35,8 +36,16 @@ function cell(column: string, raw: string): unknown {
  * name; UTF-8 with or without BOM, LF or CRLF, RFC 4180 quoting. A row that cannot be read
  * (wrong number of cells, broken quoting) is rejected with its line; the rest goes on.
  */
-export async function* readCanonicalCsv(input: Readable): AsyncGenerator<RawRecord> {
+export function readCanonicalCsv(input: Readable): AsyncGenerator<RawRecord>;
+/** With `fast`, plain rows come out as staging lines (the ingest path; preview wants events). */
+export function readCanonicalCsv(input: Readable, opts: { fast: true }): AsyncGenerator<RawRecord | StagedRecord>;
+export function readCanonicalCsv(input: Readable, opts?: { fast: true }): AsyncGenerator<RawRecord | StagedRecord> {
+  return read(input, opts?.fast ?? false);
+}
+
+async function* read(input: Readable, useFastPath: boolean): AsyncGenerator<RawRecord | StagedRecord> {
   let header: string[] | null = null;
+  let fast: ((cells: string[]) => string | null) | null = null;
   for await (const item of readCsvRecords(input)) {
     if (!isCsvRecord(item)) {
       yield item;
@@ -51,10 +60,16 @@ export async function* readCanonicalCsv(input: Readable): AsyncGenerator<RawReco
       if (dup) throw new IngestParseError(`CSV column "${dup}" appears twice`, { line });
       const missing = REQUIRED.filter((r) => !header!.includes(r));
       if (missing.length) throw new IngestParseError(`CSV header lacks required column(s): ${missing.join(", ")}`, { line });
+      if (useFastPath) fast = compileFastRow(header);
       continue;
     }
     if (record.length !== header.length) {
       yield { pos: { line }, rejection: { field: "row", reason: `expected ${header.length} cells, found ${record.length}` } };
+      continue;
+    }
+    const staged = fast ? fast(record) : null;
+    if (staged !== null) {
+      yield { pos: { line }, staged };
       continue;
     }
     const value: Record<string, unknown> = {};
