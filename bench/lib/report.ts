@@ -119,6 +119,10 @@ export function markdown(r: Report): string {
     row("GET /api/v1/metrics/timeseries 90 d day verified_resolution_rate", q.timeseries90);
     row("SELECT count(*) FROM conversations (pg, same timing)", q.countStar);
     row(`GET / executive page, signed in (${q.pageStatus}, ${fmtInt(q.pageBytes)} bytes)`, q.page);
+    if (q.cold?.length) {
+      L.push("", "First computation from the database (cache off, as the first viewer after an ingest waits):", "");
+      for (const c of q.cold) L.push(`- ${c.name}: ${fmtMs(c.ms)}`);
+    }
     L.push("", `Ratios to count(*): metrics 28 d ${sampleStr(q.metrics28)} = ${ratio(q.metrics28.p50, q.countStar.p50).toFixed(1)}× / ${ratio(q.metrics28.p95, q.countStar.p95).toFixed(1)}×; metrics 90 d ${ratio(q.metrics90.p50, q.countStar.p50).toFixed(1)}× / ${ratio(q.metrics90.p95, q.countStar.p95).toFixed(1)}×.`, "");
     L.push("### EXPLAIN (ANALYZE, BUFFERS) of the dashboard SQL", "");
     L.push(`Any sequential scan of \`events\`: **${q.explains.some((e) => e.seqScanEvents) ? "yes" : "no"}**.`, "");

@@ -146,7 +146,10 @@ async function storeStaged(
        SELECT event_key, event_id, conversation_id, type, at, customer_id, channel, topic,
          customer_tier, confident, agent_id, reason, context_transferred, by, score, actor, seconds,
          outcome, accurate, policy_compliant, safety_incident, cause, $1
-       FROM ingest_staging ORDER BY seq
+       -- no ORDER BY seq: a temp table filled by one COPY is read back in insertion order (temp
+       -- relations never use synchronized or parallel scans), so events.id keeps the arrival
+       -- order the conflict rule needs without sorting the batch (an external sort at 8 M rows)
+       FROM ingest_staging
        ON CONFLICT (event_key) DO NOTHING
        RETURNING conversation_id),
      touched AS (
