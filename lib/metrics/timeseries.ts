@@ -3,10 +3,13 @@ import { prisma } from "../db/prisma";
 import { Prisma } from "../generated/prisma/client";
 import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
-import { RATE_DEFINITIONS, RATE_KEYS, rateAggregate, type RateDefinition, type RateKey } from "./definitions";
-import { resolveRequest, ZMetricsQuery } from "./request";
+import { POPULATIONS, type Population } from "../events/vocabulary";
+import { DISTRIBUTIONS, RATE_DEFINITIONS, RATE_KEYS, rateAggregate, type DistributionKey, type RateDefinition, type RateKey } from "./definitions";
+import { resolveRequest, ZMetricsQuery, type MetricsRequest } from "./request";
 import { cached } from "./cache";
 import { sliceTable } from "./slice";
+
+const sql = Prisma.sql;
 
 export const INTERVALS = ["day", "week", "month"] as const;
 export type Interval = (typeof INTERVALS)[number];
@@ -26,6 +29,33 @@ export interface TimeseriesPoint {
   pending?: number;
 }
 
+/** Per-bucket aggregates (`alias → expression`) over a resolved request's slice, every bucket present. */
+function bucketQuery<R>(req: MetricsRequest, interval: Interval, select: [alias: string, expr: Prisma.Sql][]): Promise<(R & { start: string })[]> {
+  const unit = Prisma.raw(`'${interval}'`);
+  const step = Prisma.raw(`'1 ${interval}'::interval`);
+  const aggregates = select.map(([alias, expr]) => sql`${expr} AS ${Prisma.raw(`"${alias}"`)}`);
+  const columns = select.map(([alias]) => Prisma.raw(`a."${alias}"`));
+  return prisma().$queryRaw<(R & { start: string })[]>`
+    WITH buckets AS (
+      SELECT generate_series(date_trunc(${unit}, ${req.from}::date::timestamp), ${req.to}::date::timestamp, ${step})::date AS start
+    ), agg AS (
+      SELECT date_trunc(${unit}, s.started_at AT TIME ZONE 'UTC')::date AS start, ${Prisma.join(aggregates)}
+      FROM ${sliceTable(req)}
+      GROUP BY 1
+    )
+    SELECT to_char(b.start, 'YYYY-MM-DD') AS start, ${Prisma.join(columns)}
+    FROM buckets b LEFT JOIN agg a USING (start)
+    ORDER BY b.start`;
+}
+
+function point(d: RateDefinition, start: string, num: unknown, den: unknown, pending: unknown): TimeseriesPoint {
+  const numerator = Number(num ?? 0);
+  const denominator = Number(den ?? 0);
+  const p: TimeseriesPoint = { start, numerator, denominator, value: denominator > 0 ? numerator / denominator : null };
+  if (d.pending) p.pending = Number(pending ?? 0);
+  return p;
+}
+
 /**
  * One rate per bucket of started_at (UTC; weeks start on Monday). Every bucket in the range is
  * present, empty ones with value null. Uses the same definitions as the segment query.
@@ -35,26 +65,94 @@ export async function computeTimeseries(q: TTimeseriesQuery): Promise<Timeseries
   const req = resolveRequest(q, latest, settings);
   const interval = q.interval ?? "day";
   const d: RateDefinition = RATE_DEFINITIONS[q.metric];
-  const unit = Prisma.raw(`'${interval}'`);
-  const step = Prisma.raw(`'1 ${interval}'::interval`);
-  const rows = await cached(["timeseries", q.metric, interval, req, settings], () => prisma().$queryRaw<{ start: string; numerator: bigint | null; denominator: bigint | null; pending: bigint | null }[]>`
-    WITH buckets AS (
-      SELECT generate_series(date_trunc(${unit}, ${req.from}::date::timestamp), ${req.to}::date::timestamp, ${step})::date AS start
-    ), agg AS (
-      SELECT date_trunc(${unit}, s.started_at AT TIME ZONE 'UTC')::date AS start,
-        ${rateAggregate(d, "numerator")} AS numerator, ${rateAggregate(d, "denominator")} AS denominator,
-        ${rateAggregate(d, "pending")} AS pending
-      FROM ${sliceTable(req)}
-      GROUP BY 1
-    )
-    SELECT to_char(b.start, 'YYYY-MM-DD') AS start, a.numerator, a.denominator, a.pending
-    FROM buckets b LEFT JOIN agg a USING (start)
-    ORDER BY b.start`);
-  return rows.map((r) => {
-    const numerator = Number(r.numerator ?? 0);
-    const denominator = Number(r.denominator ?? 0);
-    const point: TimeseriesPoint = { start: r.start, numerator, denominator, value: denominator > 0 ? numerator / denominator : null };
-    if (d.pending) point.pending = Number(r.pending ?? 0);
-    return point;
+  const rows = await cached(["timeseries", q.metric, interval, req, settings], () =>
+    bucketQuery<{ numerator: bigint | null; denominator: bigint | null; pending: bigint | null }>(req, interval, [
+      ["numerator", rateAggregate(d, "numerator")],
+      ["denominator", rateAggregate(d, "denominator")],
+      ["pending", rateAggregate(d, "pending")],
+    ]),
+  );
+  return rows.map((r) => point(d, r.start, r.numerator, r.denominator, r.pending));
+}
+
+/** One series of a set: a rate over the slice, or over one population of it. */
+export interface SeriesRequest {
+  metric: RateKey;
+  population?: Population;
+}
+
+/** One side of a rate, counted only on one population's rows when given. */
+function seriesAggregate(d: RateDefinition, side: "numerator" | "denominator" | "pending", population?: Population): Prisma.Sql {
+  const part = d[side];
+  if (part === undefined || !population) return rateAggregate(d, side);
+  if (!POPULATIONS.includes(population)) throw new Error(`unknown population ${population}`);
+  const pop = Prisma.raw(`s.population = '${population}'`);
+  if (d.over === "events") return sql`coalesce(sum(${Prisma.raw(`s.${part}`)}) FILTER (WHERE ${pop}), 0)::bigint`;
+  return sql`count(*) FILTER (WHERE (${Prisma.raw(part)}) AND ${pop})`;
+}
+
+/**
+ * Several rates per bucket in one scan of the slice (the executive page's trends) instead of one
+ * query per series. Each series equals, point by point, computeTimeseries with the same query
+ * and `population: [series.population]`. A series whose population the query's own population
+ * filter excludes is null: it was filtered out, which is not the same as having no data.
+ */
+export async function computeTimeseriesSet(
+  q: Omit<TTimeseriesQuery, "metric">,
+  series: SeriesRequest[],
+): Promise<(TimeseriesPoint[] | null)[]> {
+  const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
+  const req = resolveRequest(q, latest, settings);
+  const interval = q.interval ?? "day";
+  const included = series.map((s) => !s.population || !req.filters.population?.length || req.filters.population.includes(s.population));
+  if (!included.some(Boolean)) return series.map(() => null);
+  const select: [string, Prisma.Sql][] = [];
+  series.forEach((s, i) => {
+    if (!included[i]) return;
+    const d: RateDefinition = RATE_DEFINITIONS[s.metric];
+    for (const side of ["numerator", "denominator", "pending"] as const) {
+      select.push([`s${i}_${side}`, seriesAggregate(d, side, s.population)]);
+    }
   });
+  const rows = await cached(["timeseries-set", series, interval, req, settings], () => bucketQuery<Record<string, unknown>>(req, interval, select));
+  return series.map((s, i) => {
+    if (!included[i]) return null;
+    const d: RateDefinition = RATE_DEFINITIONS[s.metric];
+    return rows.map((r) => point(d, r.start, r[`s${i}_numerator`], r[`s${i}_denominator`], r[`s${i}_pending`]));
+  });
+}
+
+export interface DistributionPoint {
+  start: string;
+  /** conversations of the bucket with a value */
+  n: number;
+  p50: number | null;
+  p90: number | null;
+}
+
+/**
+ * P50 / P90 of a duration per bucket in one query, with the segment query's own aggregates
+ * (percentile_cont over the rows of the bucket that have a value), so each point equals the
+ * computeMetrics answer for the bucket's days clipped to the range.
+ */
+export async function computeDistributionTimeseries(q: Omit<TTimeseriesQuery, "metric">, key: DistributionKey): Promise<DistributionPoint[]> {
+  const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
+  const req = resolveRequest(q, latest, settings);
+  const interval = q.interval ?? "day";
+  const d = DISTRIBUTIONS[key];
+  const col = Prisma.raw(`s.${d.column}`);
+  const where = Prisma.raw(d.where);
+  const rows = await cached(["distribution-timeseries", key, interval, req, settings], () =>
+    bucketQuery<{ n: bigint | null; p50: number | null; p90: number | null }>(req, interval, [
+      ["n", sql`count(*) FILTER (WHERE ${where})`],
+      ["p50", sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col}) FILTER (WHERE ${where})`],
+      ["p90", sql`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col}) FILTER (WHERE ${where})`],
+    ]),
+  );
+  return rows.map((r) => ({
+    start: r.start,
+    n: Number(r.n ?? 0),
+    p50: r.p50 === null || r.p50 === undefined ? null : Number(r.p50),
+    p90: r.p90 === null || r.p90 === undefined ? null : Number(r.p90),
+  }));
 }
