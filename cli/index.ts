@@ -9,7 +9,7 @@ type Command = { run(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { load: () => Promise<Command>; help: string }> = {
   migrate: { load: async () => ({ run: async () => 0 }), help: "apply pending database migrations" },
-  ingest: { load: () => import("./commands/ingest"), help: "ingest <file> [--format canonical|ndjson|json] [--atomic] [--json]" },
+  ingest: { load: () => import("./commands/ingest"), help: "ingest <file> [--format …] [--atomic] [--commit-every N] [--json]" },
   "demo-data": { load: () => import("./commands/demo-data"), help: "demo-data [--conversations N] [--seed S] [--days D] [--now ISO]" },
   metrics: { load: () => import("./commands/metrics"), help: "metrics [--from D --to D] [--group-by …] [filters] [--as-of ISO] [--recontact-hours N] [--verification-hours N]" },
   user: { load: () => import("./commands/user"), help: "user create --email E --password P --role admin|viewer" },

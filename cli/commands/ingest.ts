@@ -10,7 +10,10 @@ import { parse, UsageError } from "../args";
 import { progressBar } from "../progress";
 
 const USAGE =
-  "ingest <file> [--format canonical|ndjson|json|zendesk|freshdesk|intercom] [--mapping FILE.json] [--timezone IANA] [--atomic] [--json]";
+  "ingest <file> [--format canonical|ndjson|json|zendesk|freshdesk|intercom] [--mapping FILE.json] [--timezone IANA] [--atomic] [--commit-every N] [--json]";
+
+/** Events per transaction: big files are stored in parts, each a consistent state (docs/ingest.md). */
+export const DEFAULT_COMMIT_EVERY = 200_000;
 
 function formatOf(detected: DetectedFormat): IngestFormat {
   return detected === "intercom-ndjson" || detected === "intercom-json" ? "intercom" : detected;
@@ -44,11 +47,16 @@ export async function run(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       mapping: { type: "string" },
       timezone: { type: "string" },
+      "commit-every": { type: "string" },
     },
     true,
   );
   if (positionals.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const file = positionals[0];
+  const commitEvery = values["commit-every"] === undefined ? DEFAULT_COMMIT_EVERY : Number(values["commit-every"]);
+  if (!Number.isSafeInteger(commitEvery) || commitEvery < 0) {
+    throw new UsageError("--commit-every must be a whole number of events (0: the whole file in one transaction)");
+  }
   if (values.format !== undefined && !INGEST_FORMATS.includes(values.format as IngestFormat)) {
     throw new UsageError(`--format must be one of ${INGEST_FORMATS.join(", ")}`);
   }
@@ -90,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       mapping,
       presetFormat,
       atomic: values.atomic,
+      commitEvery: commitEvery || undefined,
       source: "cli",
       fileName: path.basename(file),
       createdBy: "cli",
