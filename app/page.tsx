@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
-import { TrendChart } from "@/components/trend-chart";
+import { Suspense } from "react";
+import { LineChart } from "@/components/charts/line-chart";
+import { cellKey, executiveNumbers, executiveTrends, SPLIT, type ExecutiveTrendKey, type TrendData } from "@/components/executive-data";
+import { requestBasis, resolvePageRequest } from "@/components/page-data";
+import { ChartSkeleton } from "@/components/trend-chart";
 import { parseFilters, withSearch, type PageSearchParams } from "@/components/filters/params";
 import {
   channelLabel,
@@ -15,19 +19,14 @@ import { MetricCard, RateFigure } from "@/components/metric-card";
 import { PageFrame } from "@/components/page-frame";
 import { StatusBadge } from "@/components/status";
 import { describeTarget, findTarget, targetStatus } from "@/components/targets";
-import { lastDays } from "@/components/trend";
 import { EmptyState } from "@/components/empty-state";
 import { requireUser } from "@/lib/auth/page";
-import { CHANNELS, POPULATIONS, type Population } from "@/lib/events/vocabulary";
-import { computeMetrics, type Segment } from "@/lib/metrics";
+import { POPULATIONS } from "@/lib/events/vocabulary";
 import type { TMetricsQuery } from "@/lib/metrics/request";
-import { getTargets, type Target } from "@/lib/settings/targets";
+import type { Target } from "@/lib/settings/targets";
 
 export const metadata: Metadata = { title: "Executive view · Hybrid Support Dashboard" };
 export const dynamic = "force-dynamic";
-
-/** The three populations the split metrics compare (unhandled has no AI or human answer). */
-const SPLIT: Population[] = ["ai_only", "human_only", "ai_escalated"];
 
 export default async function ExecutivePage({ searchParams }: { searchParams: Promise<PageSearchParams> }) {
   const user = await requireUser({ next: "/" });
@@ -47,13 +46,19 @@ export default async function ExecutivePage({ searchParams }: { searchParams: Pr
 }
 
 async function Executive({ query, search }: { query: TMetricsQuery; search: string }) {
-  const [result, targets] = await Promise.all([computeMetrics({ ...query, group_by: ["channel", "population"] }), getTargets()]);
-  const seg = (channel: string, population: string): Segment | undefined =>
-    result.segments.find((s) => s.channel === channel && s.population === population);
-  const byPop = (p: string) => seg("all", p);
+  const req = await resolvePageRequest(query);
+  // the trends load behind Suspense, in parallel: the numbers show first when nothing is cached yet
+  const trends = executiveTrends(query, req.to);
+  trends.catch(() => {}); // a failure surfaces where a chart awaits it
+  const [result, { targets }] = await Promise.all([executiveNumbers(query, req), requestBasis()]);
+  const byPop = (p: string) => result.byPopulation[p];
   const all = byPop("all")!;
   const m = all.metrics;
-  const base = { ...query, ...lastDays(result.range.to, 90) };
+  const trend = (key: ExecutiveTrendKey, props: Omit<TrendProps, "trends" | "chart">) => (
+    <Suspense fallback={<ChartSkeleton />}>
+      <ExecutiveTrend trends={trends} chart={key} {...props} />
+    </Suspense>
+  );
 
   const drill = (key: string, extra?: Record<string, string>) => withSearch(`/metrics/${key}`, search, extra);
   const status = (id: string, testId: string) => {
@@ -66,7 +71,7 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
   const trendNote = `90-day trend to ${result.range.to}, by week; the latest weeks of window-dependent metrics are mostly still pending.`;
   const empty = m.inbound.value === 0;
 
-  const channels = ["all", ...CHANNELS.filter((c) => result.segments.some((s) => s.channel === c))];
+  const channels = ["all", ...result.channels];
   const populations = ["all", ...POPULATIONS];
   const deflectionGap =
     m.containment_rate.value !== null && m.deflection_rate.value !== null ? m.containment_rate.value - m.deflection_rate.value : null;
@@ -104,14 +109,11 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
           <div className="flex flex-wrap items-center gap-2 text-xs text-slate-700">
             Resolution on AI-only (raw): {status("resolution_ai_only", "status-resolution-ai_only")}
           </div>
-          <TrendChart
-            query={base}
-            interval="week"
-            series={[{ key: "verified", metric: "verified_resolution_rate" }]}
-            labels={{ verified: "Verified resolution" }}
-            band={bandOf(findTarget(targets, "verified_resolution"))}
-            ariaLabel={`Verified resolution by week. ${trendNote}`}
-          />
+          {trend("resolution", {
+            labels: { verified: "Verified resolution" },
+            band: bandOf(findTarget(targets, "verified_resolution")),
+            ariaLabel: `Verified resolution by week. ${trendNote}`,
+          })}
         </MetricCard>
 
         {/* 2. Deflection */}
@@ -132,17 +134,11 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
             and the customer did not reopen or come back about within {result.windows.verification_hours} h
             {deflectionGap !== null ? <> — a gap of {formatPoints(deflectionGap).replace("+", "")}</> : null}.
           </p>
-          <TrendChart
-            query={base}
-            interval="week"
-            series={[
-              { key: "deflection", metric: "deflection_rate" },
-              { key: "containment", metric: "containment_rate" },
-            ]}
-            labels={{ deflection: "Verified deflection", containment: "Raw containment" }}
-            band={bandOf(findTarget(targets, "verified_deflection"))}
-            ariaLabel={`Verified deflection and raw containment by week. ${trendNote}`}
-          />
+          {trend("deflection", {
+            labels: { deflection: "Verified deflection", containment: "Raw containment" },
+            band: bandOf(findTarget(targets, "verified_deflection")),
+            ariaLabel: `Verified deflection and raw containment by week. ${trendNote}`,
+          })}
         </MetricCard>
 
         {/* 3. Re-contact on ai_only */}
@@ -169,14 +165,11 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
               </div>
             ))}
           </div>
-          <TrendChart
-            query={base}
-            interval="week"
-            series={[{ key: "recontact", metric: "recontact_rate", population: "ai_only" }]}
-            labels={{ recontact: "Re-contact, AI-only" }}
-            band={bandOf(findTarget(targets, "recontact_ai_only"))}
-            ariaLabel={`Re-contact rate on AI-only conversations by week. ${trendNote}`}
-          />
+          {trend("recontact", {
+            labels: { recontact: "Re-contact, AI-only" },
+            band: bandOf(findTarget(targets, "recontact_ai_only")),
+            ariaLabel: `Re-contact rate on AI-only conversations by week. ${trendNote}`,
+          })}
         </MetricCard>
 
         {/* 4. FCR */}
@@ -201,14 +194,11 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
               </div>
             ))}
           </div>
-          <TrendChart
-            query={base}
-            interval="week"
-            series={SPLIT.map((p) => ({ key: p, metric: "fcr_rate" as const, population: p }))}
-            labels={popLabels}
-            band={bandOf(findTarget(targets, "fcr_all"))}
-            ariaLabel={`First-contact resolution by week for AI-only, human-only and AI-to-human conversations. ${trendNote}`}
-          />
+          {trend("fcr", {
+            labels: popLabels,
+            band: bandOf(findTarget(targets, "fcr_all")),
+            ariaLabel: `First-contact resolution by week for AI-only, human-only and AI-to-human conversations. ${trendNote}`,
+          })}
         </MetricCard>
 
         {/* 5. Escalation quality */}
@@ -246,17 +236,10 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
               <div className="mt-1">{status("escalation_rate", "status-escalation-rate")}</div>
             </div>
           </div>
-          <TrendChart
-            query={base}
-            interval="week"
-            series={[
-              { key: "context", metric: "context_transfer_rate" },
-              { key: "session", metric: "resolved_in_session_rate" },
-              { key: "escalation", metric: "escalation_rate" },
-            ]}
-            labels={{ context: "Context transferred", session: "Resolved in session", escalation: "Escalation rate" }}
-            ariaLabel={`Escalation quality factors and escalation rate by week. ${trendNote}`}
-          />
+          {trend("escalation", {
+            labels: { context: "Context transferred", session: "Resolved in session", escalation: "Escalation rate" },
+            ariaLabel: `Escalation quality factors and escalation rate by week. ${trendNote}`,
+          })}
         </MetricCard>
 
         {/* 6. CSAT, split */}
@@ -296,13 +279,10 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
             (<span data-testid="exec-csat-gap-p">{formatPValue(m.csat_gap.p_value)}</span>:{" "}
             <span data-testid="exec-csat-gap-reading">{readPValue(m.csat_gap.p_value)}</span>)
           </p>
-          <TrendChart
-            query={base}
-            interval="week"
-            series={SPLIT.map((p) => ({ key: p, metric: "csat" as const, population: p }))}
-            labels={popLabels}
-            ariaLabel={`CSAT by week for AI-only, human-only and AI-to-human conversations. ${trendNote}`}
-          />
+          {trend("csat", {
+            labels: popLabels,
+            ariaLabel: `CSAT by week for AI-only, human-only and AI-to-human conversations. ${trendNote}`,
+          })}
         </MetricCard>
       </div>
 
@@ -335,12 +315,12 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
                     {channelLabel(c)}
                   </th>
                   {populations.map((p) => {
-                    const s = seg(c, p);
+                    const cell = result.cells[cellKey(c, p)];
                     return (
                       <td key={p} className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                        <span data-testid={`inbound-${c}-${p}`}>{formatCount(s?.metrics.inbound.value ?? 0)}</span>
+                        <span data-testid={`inbound-${c}-${p}`}>{formatCount(cell?.inbound ?? 0)}</span>
                         <span className="ml-2 text-slate-600" data-testid={`containment-${c}-${p}`}>
-                          {formatPercent(s?.metrics.containment_rate.value ?? null)}
+                          {formatPercent(cell?.containment ?? null)}
                         </span>
                       </td>
                     );
@@ -353,6 +333,19 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
       </section>
     </>
   );
+}
+
+type TrendProps = {
+  trends: Promise<Record<ExecutiveTrendKey, TrendData>>;
+  chart: ExecutiveTrendKey;
+  labels: Record<string, string>;
+  band?: { min?: number; max?: number; label: string };
+  ariaLabel: string;
+};
+
+async function ExecutiveTrend({ trends, chart, ...props }: TrendProps) {
+  const { rows, categories } = (await trends)[chart];
+  return <LineChart {...props} data={rows} index="label" categories={categories} />;
 }
 
 function bandOf(t: Target | undefined): { min?: number; max?: number; label: string } | undefined {

@@ -1,14 +1,13 @@
 import type { ReactNode } from "react";
 import { CHANNELS, POPULATIONS } from "@/lib/events/vocabulary";
-import { filterOptions } from "@/lib/data-quality";
-import { ParameterError, resolveMetricsRequest } from "@/lib/metrics";
-import { latestEventAt } from "@/lib/metrics/as-of";
+import { ParameterError } from "@/lib/metrics";
 import type { PageUser } from "@/lib/auth/page";
 import { AppHeader, type NavKey } from "./app-header";
 import { EmptyState, ParameterErrorNotice } from "./empty-state";
 import { FilterBar } from "./filters/filter-bar";
 import type { ParsedFilters } from "./filters/params";
 import { formatInstant } from "./format";
+import { cachedFilterOptions, latestEvent, resolvePageRequest } from "./page-data";
 
 /**
  * The frame of every dashboard page: header with navigation, title, the filter bar (when the
@@ -42,16 +41,17 @@ export async function PageFrame({
   let resolved = null;
   if (filters?.ok) {
     try {
-      resolved = await resolveMetricsRequest(filters.query);
+      resolved = await resolvePageRequest(filters.query);
     } catch (e) {
       if (!(e instanceof ParameterError)) throw e;
       error = { parameter: e.parameter, message: e.message };
     }
   }
+  // the latest event and the filter options are cached per data version (page-data.ts)
   const [latest, options, fallback] = await Promise.all([
-    latestEventAt(),
-    filters ? filterOptions() : Promise.resolve({ customerTiers: [], topics: [] }),
-    resolved || !filters ? Promise.resolve(null) : resolveMetricsRequest({}),
+    latestEvent(),
+    filters ? cachedFilterOptions() : Promise.resolve({ customerTiers: [], topics: [] }),
+    resolved || !filters ? Promise.resolve(null) : resolvePageRequest({}),
   ]);
   const range = resolved ?? fallback;
   const search = filters?.ok && !error ? filters.search : "";

@@ -1,8 +1,9 @@
 "use client";
 
 import { BarChart as RBarChart, Bar, CartesianGrid, Legend, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { useInBrowser } from "./client-only";
 import { formatAxis, formatValue, REFERENCE, SERIES_COLORS, type ValueFormat } from "./palette";
-import type { ChartRow } from "./line-chart";
+import { ChartPlaceholder, type ChartRow } from "./line-chart";
 
 export interface BarChartProps {
   data: ChartRow[];
@@ -23,7 +24,9 @@ export interface BarChartProps {
 export function BarChart({
   data, index, categories, labels = {}, valueFormat = "count", markers = [], layout = "horizontal", height = 220, ariaLabel, xLabel,
 }: BarChartProps) {
+  const inBrowser = useInBrowser();
   const horizontal = layout === "horizontal";
+  if (!inBrowser) return <ChartPlaceholder height={height} ariaLabel={ariaLabel} />;
   return (
     <figure className="w-full" aria-label={ariaLabel} role="group">
       <RBarChart

@@ -1,6 +1,7 @@
 "use client";
 
 import { CartesianGrid, Legend, Line, LineChart as RLineChart, ReferenceArea, Tooltip, XAxis, YAxis } from "recharts";
+import { useInBrowser } from "./client-only";
 import { BAND_FILL, formatAxis, formatValue, SERIES_COLORS, SERIES_DASHES, type ValueFormat } from "./palette";
 
 export type ChartRow = Record<string, string | number | null>;
@@ -34,6 +35,8 @@ export function LineChart({
   data, index, categories, labels = {}, valueFormat = "percent", countSuffix = "__n", band, yDomain, yScale = "linear", height = 180, ariaLabel,
   showLegend = categories.length > 1,
 }: LineChartProps) {
+  const inBrowser = useInBrowser();
+  if (!inBrowser) return <ChartPlaceholder height={height} ariaLabel={ariaLabel} />;
   const domain = yDomain ?? (valueFormat === "percent" ? [0, 1] : [0, "auto"]);
   const top = typeof domain[1] === "number" ? domain[1] : undefined;
   return (
@@ -107,6 +110,15 @@ export function LineChart({
           />
         ))}
       </RLineChart>
+    </figure>
+  );
+}
+
+/** The chart's box before it draws in the browser: same height, so nothing moves when it does. */
+export function ChartPlaceholder({ height, ariaLabel }: { height: number; ariaLabel: string }) {
+  return (
+    <figure className="w-full" aria-label={ariaLabel} role="group">
+      <div className="rounded-md bg-slate-50" style={{ height }} />
     </figure>
   );
 }

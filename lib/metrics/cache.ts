@@ -18,8 +18,19 @@ export async function dataVersion(): Promise<string> {
 
 export async function cached<T>(parts: unknown[], compute: () => Promise<T>): Promise<T> {
   if (process.env.METRICS_CACHE === "0") return compute();
+  return cachedAt(await dataVersion(), parts, compute);
+}
+
+/**
+ * `cached` at a data version the caller read itself (with `dataVersion()`, before computing), so
+ * a page that looks up several results reads the version once. A version read earlier than the
+ * data is never stale: the data can only be newer than its key, and the next request reads the
+ * new version.
+ */
+export async function cachedAt<T>(version: string, parts: unknown[], compute: () => Promise<T>): Promise<T> {
+  if (process.env.METRICS_CACHE === "0") return compute();
   // the database is part of the key: one process may talk to several (tests, a changed DATABASE_URL)
-  const key = JSON.stringify([databaseUrl(), await dataVersion(), ...parts]);
+  const key = JSON.stringify([databaseUrl(), version, ...parts]);
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key); // most recently used goes last

@@ -153,6 +153,43 @@ test("the executive cards show the API's numbers for the same filters", async ({
   await expect(page.getByTestId("status-resolution")).toContainText("target ≥ 80 %");
 });
 
+test("the executive trends draw in the browser, in the box the server reserved for them", async ({ page }) => {
+  await signIn(page);
+  const cards: [string, RegExp, number][] = [
+    ["resolution", /^Verified resolution by week/, 1],
+    ["deflection", /^Verified deflection and raw containment by week/, 2],
+    ["recontact", /^Re-contact rate on AI-only conversations by week/, 1],
+    ["fcr", /^First-contact resolution by week/, 3],
+    ["escalation", /^Escalation quality factors and escalation rate by week/, 3],
+    ["csat", /^CSAT by week/, 3],
+  ];
+  const figure = (id: string, name: RegExp) => page.getByTestId(`card-${id}`).getByRole("group", { name });
+
+  // the server's HTML alone (the app's scripts blocked, so nothing hydrates): an empty box per chart
+  await page.route(/\/_next\/static\/chunks\/.*\.js$/, (route) => route.abort());
+  await page.goto("/");
+  const reserved: Record<string, number> = {};
+  for (const [id, name] of cards) {
+    await expect(figure(id, name)).toBeVisible();
+    await expect(figure(id, name).locator("svg")).toHaveCount(0);
+    reserved[id] = (await figure(id, name).boundingBox())!.height;
+    expect(reserved[id], id).toBeGreaterThanOrEqual(150);
+  }
+  await page.unroute(/\/_next\/static\/chunks\/.*\.js$/);
+
+  // hydrated: every chart draws one line per series in exactly that box
+  await page.goto("/");
+  for (const [id, name, lines] of cards) {
+    await expect(figure(id, name).locator(".recharts-line"), id).toHaveCount(lines);
+    await expect(figure(id, name).locator(".recharts-line-dots circle").first()).toBeVisible();
+    expect((await figure(id, name).boundingBox())!.height, `${id} does not move the page`).toBe(reserved[id]);
+  }
+  // a population filter leaves out the series it excludes instead of widening them
+  await page.goto("/?population=ai_only,human_only");
+  await expect(figure("fcr", /^First-contact resolution by week/).locator(".recharts-line")).toHaveCount(2);
+  await expect(figure("csat", /^CSAT by week/).locator(".recharts-line")).toHaveCount(2);
+});
+
 test("changing a filter updates the URL and the numbers; the back button restores them", async ({ page }) => {
   await signIn(page);
   await page.goto("/");
