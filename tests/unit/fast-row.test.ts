@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { demoEventsToCsv } from "../../lib/demo/generate";
 import { isRejection, validateEvent } from "../../lib/events/schema";
 import { CANONICAL_COLUMNS } from "../../lib/events/vocabulary";
-import { cell } from "../../lib/ingest/sources/csv";
+import { rowValue } from "../../lib/ingest/sources/csv";
 import { compileFastRow } from "../../lib/ingest/sources/fast-row";
 import { stagingLine } from "../../lib/ingest/staging";
 
@@ -12,12 +12,7 @@ const RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
 
 /** The general path: CSV cells → JSON types → zod → the staging line, or the rejection. */
 function general(header: readonly string[], cells: string[]): string | { rejected: string } {
-  const value: Record<string, unknown> = {};
-  header.forEach((h, i) => {
-    const v = cell(h, cells[i]);
-    if (v !== undefined) value[h] = v;
-  });
-  const e = validateEvent(value);
+  const e = validateEvent(rowValue(header, cells));
   return isRejection(e) ? { rejected: `${e.field}: ${e.reason}` } : stagingLine(e);
 }
 

@@ -13,7 +13,7 @@ const FALSE = new Set(["false", "0", "no"]);
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** CSV cells are strings; give the validator JSON types, leaving unreadable cells as strings so it names them. */
-export function cell(column: string, raw: string): unknown {
+function cell(column: string, raw: string): unknown {
   if (raw === "") return undefined;
   // undo the formula-injection guard of our own exports: '=… '+… '-… '@… → =… +… -… @…
   const text = raw.length > 1 && raw[0] === "'" && FORMULA_START.test(raw.slice(1)) ? raw.slice(1) : raw;
@@ -29,6 +29,16 @@ export function cell(column: string, raw: string): unknown {
     return t !== "" && Number.isFinite(n) ? n : text;
   }
   return text;
+}
+
+/** One row as the JSON object the validator reads: typed cells, empty cells absent. */
+export function rowValue(header: readonly string[], cells: readonly string[]): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (let i = 0; i < header.length; i++) {
+    const v = cell(header[i], cells[i]);
+    if (v !== undefined) value[header[i]] = v;
+  }
+  return value;
 }
 
 /**
@@ -72,12 +82,7 @@ async function* read(input: Readable, useFastPath: boolean): AsyncGenerator<RawR
       yield { pos: { line }, staged };
       continue;
     }
-    const value: Record<string, unknown> = {};
-    for (let i = 0; i < header.length; i++) {
-      const v = cell(header[i], record[i]);
-      if (v !== undefined) value[header[i]] = v;
-    }
-    yield { pos: { line }, value };
+    yield { pos: { line }, value: rowValue(header, record) };
   }
   if (!header) throw new IngestParseError("CSV is empty: expected a header row");
 }
