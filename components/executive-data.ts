@@ -1,5 +1,5 @@
 import { CHANNELS, type Population } from "@/lib/events/vocabulary";
-import { computeMetrics, type Segment } from "@/lib/metrics";
+import { computeMetrics, type Segment, type SegmentMetrics } from "@/lib/metrics";
 import { cachedAt } from "@/lib/metrics/cache";
 import type { MetricsRequest, TMetricsQuery } from "@/lib/metrics/request";
 import { computeTimeseriesSet } from "@/lib/metrics/timeseries";
@@ -21,6 +21,13 @@ export interface ExecutiveNumbers {
   /** inbound and containment per channel × population ("all" totals included) */
   cells: Record<string, { inbound: number; containment: number | null }>;
 }
+
+/** The metrics the cards show (the page sends only these to its client view). */
+export const VIEW_METRICS = [
+  "inbound", "verified_resolution_rate", "resolution_rate", "deflection_rate", "containment_rate", "recontact_rate", "fcr_rate",
+  "escalation_quality", "context_transfer_rate", "resolved_in_session_rate", "escalation_rate", "csat", "csat_response_rate", "csat_gap",
+] as const satisfies readonly (keyof SegmentMetrics)[];
+export type ViewMetrics = Pick<SegmentMetrics, (typeof VIEW_METRICS)[number]>;
 
 export const cellKey = (channel: string, population: string) => `${channel}|${population}`;
 

@@ -1,6 +1,8 @@
 import { ParameterError, parseQuery, ZMetricsQuery } from "@/lib/metrics";
 import type { TMetricsQuery } from "@/lib/metrics/request";
 
+export { withSearch } from "./search";
+
 /** The page URL's search params, as Next passes them to a page. */
 export type PageSearchParams = Record<string, string | string[] | undefined>;
 
@@ -41,13 +43,3 @@ export function parseFilters(sp: PageSearchParams): ParsedFilters {
   }
 }
 
-/** `path?search&extra` with empty parts left out. */
-export function withSearch(path: string, search: string, extra?: Record<string, string | number | undefined | null>): string {
-  const params = new URLSearchParams(search);
-  for (const [k, v] of Object.entries(extra ?? {})) {
-    if (v === undefined || v === null || v === "") params.delete(k);
-    else params.set(k, String(v));
-  }
-  const s = params.toString();
-  return s ? `${path}?${s}` : path;
-}
