@@ -72,6 +72,9 @@ export async function storeStaged(client: PoolClient, importId: string): Promise
     [importId],
   );
   const accepted = rows[0].accepted;
+  // a temp table has no statistics until analysed: without them the derive's planner guessed
+  // wrong and scanned all of events for every part (quadratic in a 9 M-event load)
+  await client.query("ANALYZE touched_conversations");
   await bumpDataVersion(client);
   phase("insert into events");
   if (accepted > 0) await deriveTouched(client, phase);
