@@ -1,6 +1,6 @@
 import { CHANNELS, type Population } from "@/lib/events/vocabulary";
 import { computeMetrics, type Segment, type SegmentMetrics } from "@/lib/metrics";
-import { cachedAt } from "@/lib/metrics/cache";
+import { cachedFrozen } from "@/lib/metrics/cache";
 import type { MetricsRequest, TMetricsQuery } from "@/lib/metrics/request";
 import { computeTimeseriesSet } from "@/lib/metrics/timeseries";
 import type { ChartRow } from "./charts/line-chart";
@@ -38,7 +38,7 @@ export const cellKey = (channel: string, population: string) => `${channel}|${po
  */
 export async function executiveNumbers(query: TMetricsQuery, req: MetricsRequest): Promise<ExecutiveNumbers> {
   const { version, settings } = await requestBasis();
-  return cachedAt(version, ["executive-numbers", req, settings], async () => {
+  return cachedFrozen(version, ["executive-numbers", req, settings], async () => {
     const result = await computeMetrics({ ...query, group_by: ["channel", "population"] });
     const byPopulation: Record<string, Segment> = {};
     const cells: ExecutiveNumbers["cells"] = {};
@@ -87,7 +87,7 @@ export async function executiveTrends(query: TMetricsQuery, to: string): Promise
   const { version, settings } = await requestBasis();
   const { group_by: _unused, ...filters } = query;
   const base = { ...filters, ...lastDays(to, 90), interval: "week" as const };
-  return cachedAt(version, ["executive-trends", base, settings], async () => {
+  return cachedFrozen(version, ["executive-trends", base, settings], async () => {
     const charts = Object.entries(EXECUTIVE_TRENDS) as [ExecutiveTrendKey, SeriesSpec[]][];
     const all = charts.flatMap(([, series]) => series);
     const results = await computeTimeseriesSet(base, all.map(({ metric, population }) => ({ metric, population })));

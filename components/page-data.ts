@@ -2,7 +2,7 @@ import { cache } from "react";
 import { filterOptions } from "@/lib/data-quality";
 import { pool } from "@/lib/db/pool";
 import { latestEventAt } from "@/lib/metrics/as-of";
-import { cachedAt } from "@/lib/metrics/cache";
+import { cachedFrozen } from "@/lib/metrics/cache";
 import { resolveRequest, type MetricsRequest, type TMetricsQuery } from "@/lib/metrics/request";
 import { DEFAULT_METRIC_SETTINGS, ZMetricSettings, type MetricSettings } from "@/lib/settings/defaults";
 import { applyTargetOverrides, TARGETS_KEY, ZTargetOverrides, type Target } from "@/lib/settings/targets";
@@ -44,13 +44,13 @@ export const requestBasis = cache(async (): Promise<RequestBasis> => {
 /** The latest stored event (as_of's default), read once per data version. */
 export async function latestEvent(): Promise<Date | null> {
   const { version } = await requestBasis();
-  return cachedAt(version, ["latest-event"], latestEventAt);
+  return cachedFrozen(version, ["latest-event"], latestEventAt);
 }
 
 /** The filter bar's customer tiers and topics (a scan of every conversation), once per data version. */
 export async function cachedFilterOptions(): Promise<{ customerTiers: string[]; topics: string[] }> {
   const { version } = await requestBasis();
-  return cachedAt(version, ["filter-options"], () => filterOptions());
+  return cachedFrozen(version, ["filter-options"], () => filterOptions());
 }
 
 /**

@@ -89,4 +89,28 @@ describe("the executive page's data", () => {
       if (query.population) expect(trends.fcr.categories).toEqual(["ai_only", "human_only"]);
     });
   }
+
+  it("is shared between viewers read-only: a mutation throws instead of changing the next view", async () => {
+    const req = await resolvePageRequest({});
+    const first = await executiveNumbers({}, req);
+    const inbound = first.byPopulation.all.metrics.inbound.value;
+    expect(() => {
+      first.byPopulation.all.metrics.inbound.value = inbound + 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      first.channels.push("fax");
+    }).toThrow(TypeError);
+    const trends = await executiveTrends({}, req.to);
+    expect(() => {
+      trends.fcr.rows[0].ai_only = 0.5;
+    }).toThrow(TypeError);
+    const again = await executiveNumbers({}, req);
+    expect(again).toBe(first);
+    expect(again.byPopulation.all.metrics.inbound.value).toBe(inbound);
+    // the next ingest is a new data version: a new value, not the old one
+    await ingestDemoData({ conversations: 20, seed: 10, days: 10, now: NOW });
+    const after = await executiveNumbers({}, await resolvePageRequest({}));
+    expect(after).not.toBe(first);
+    expect(after.byPopulation.all.metrics.inbound.value).toBeGreaterThan(inbound);
+  });
 });
