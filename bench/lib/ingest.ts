@@ -36,7 +36,8 @@ export function parseIngest(r: { code: number | null; stdout: string; stderr: st
   const lines = r.stdout.trim().split("\n");
   const result = JSON.parse(lines[lines.length - 1]) as { accepted: number; duplicates: number; rejected: unknown[] };
   const phases: Record<string, number> = {};
-  for (const m of r.stderr.matchAll(/^\[ingest\] (.+): (\d+) ms$/gm)) phases[m[1]] = Number(m[2]);
+  // an ingest in parts prints each step once per part: the table shows the sums
+  for (const m of r.stderr.matchAll(/^\[ingest\] (.+): (\d+) ms$/gm)) phases[m[1]] = (phases[m[1]] ?? 0) + Number(m[2]);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
   return {
     ms: r.ms,

@@ -26,7 +26,8 @@ async function openPart(): Promise<Part> {
 async function commitPart(part: Part, importId: string): Promise<{ staged: number; accepted: number }> {
   try {
     await part.writer.end();
-    phase("parse + validate + COPY to staging (part)");
+    // what the database waited for Node: parsing not hidden behind the previous part's insert
+    phase("parse + COPY not overlapped (part)");
     const accepted = await storeStaged(part.client, importId);
     await part.client.query("COMMIT");
     phase("commit (part)");
