@@ -270,6 +270,16 @@ test("the drill-down lists the conversations behind the number and exports them 
   await expect(page.getByRole("group", { name: /Histogram of Escalation wait/ })).toBeVisible();
   await page.getByRole("link", { name: "Month" }).click();
   await expect(page).toHaveURL(/interval=month/);
+  await expect(page.getByRole("group", { name: /^P50 and P90 of Escalation wait by month/ }).locator(".recharts-line")).toHaveCount(2);
+
+  // a wide range by day (120 buckets, one query for all of them) draws its P50 / P90 trend
+  const to = (await apiMetrics(page, "")).range.to;
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 119 * 86_400_000).toISOString().slice(0, 10);
+  await page.goto(`/metrics/first_response_s?interval=day&from=${from}&to=${to}`);
+  const daily = page.getByRole("group", { name: /^P50 and P90 of First response time by day/ });
+  await expect(daily.locator(".recharts-line")).toHaveCount(2);
+  await expect(daily.locator(".recharts-line-dots").first().locator("circle")).not.toHaveCount(0);
+  await expect(page.getByText(/Too many buckets/)).toHaveCount(0);
 });
 
 test("settings: an admin saves with validation; a viewer cannot open them", async ({ page }) => {
