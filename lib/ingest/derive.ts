@@ -19,16 +19,12 @@ WITH ev AS (
   FROM events e
   JOIN touched_conversations t ON t.conversation_id = e.conversation_id
 ),
--- read from events, not from ev: ev is materialised (spilled to disk for big batches), and
--- only ~1 in 9 events is a start
 first_start AS (
-  SELECT DISTINCT ON (e.conversation_id) e.conversation_id, e.id, e.at, e.customer_id, e.channel, e.topic,
-    e.customer_tier, i.format AS source
-  FROM events e
-  JOIN touched_conversations t ON t.conversation_id = e.conversation_id
-  LEFT JOIN imports i ON i.id = e.import_id
-  WHERE e.type = 'conversation_started'
-  ORDER BY e.conversation_id, e.id
+  SELECT DISTINCT ON (ev.conversation_id) ev.conversation_id, ev.id, ev.at, ev.customer_id, ev.channel, ev.topic,
+    ev.customer_tier, i.format AS source
+  FROM ev LEFT JOIN imports i ON i.id = ev.import_id
+  WHERE ev.type = 'conversation_started'
+  ORDER BY ev.conversation_id, ev.id
 ),
 agg AS (
   SELECT
