@@ -51,8 +51,10 @@ export function AppHeader({ email, role, current = "none", search = "" }: { emai
             Sign out
           </button>
         </form>
-        <nav aria-label="Main" className="relative -mx-1 w-full overflow-x-auto sm:mx-0 sm:w-auto sm:flex-1">
-          <ul className="flex items-center gap-1 whitespace-nowrap text-sm">
+        {/* phones scroll the links sideways; wide screens wrap them, so the admin links at the end
+            (audit log, erase) are never hidden behind a scroll nobody sees */}
+        <nav aria-label="Main" className="relative -mx-1 w-full overflow-x-auto sm:mx-0 sm:w-auto sm:flex-1 lg:overflow-visible">
+          <ul className="flex items-center gap-1 whitespace-nowrap text-sm lg:flex-wrap">
             {items.map((n) => {
               const active = n.key === current;
               return (

@@ -86,6 +86,12 @@ test("every page renders without console errors, passes axe, and is screenshotte
     { name: "conversation", path: firstConversation!, heading: /^Conversation / },
     { name: "bad-filter", path: "/?channel=fax", heading: "Executive view" },
   ];
+  // at 1440 px an admin sees every link of the main navigation, the last ones included
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const label of ["Executive", "Users", "API keys", "Audit log", "Erase"]) {
+    await expect(nav.getByRole("link", { name: label, exact: true })).toBeInViewport({ ratio: 1 });
+  }
   for (const p of pages) {
     await page.goto(p.path);
     await expect(page.getByRole("heading", { level: 1, name: p.heading })).toBeVisible();
