@@ -63,10 +63,6 @@ export class StagingWriter {
     return this.seq;
   }
 
-  write(e: CanonicalEvent): Promise<void> | undefined {
-    return this.writeLine(stagingLine(e));
-  }
-
   /** A staging line from stagingLine() or the fast path; resolves when the COPY stream can take more. */
   writeLine(line: string): Promise<void> | undefined {
     this.buffer += this.seq++ + "\t" + line + "\n";

@@ -16,7 +16,7 @@ export interface CsvRecord {
 }
 
 /** A record still open after this many characters is a broken quote, not data: stop, bounded memory. */
-export const MAX_RECORD_CHARS = 1_000_000;
+const MAX_RECORD_CHARS = 1_000_000;
 
 /** Line breaks inside a record's (quoted) cells as an editor counts them: CRLF, LF or a lone CR. */
 function lineBreaks(cells: string[]): number {
@@ -104,31 +104,28 @@ export async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord
   function parse(text: string, last: boolean) {
     if (!parser) {
       const newline = detectNewline(text);
-      if (!newline && !last) {
-        pending = text;
-        if (pending.length > MAX_RECORD_CHARS) {
-          throw new IngestParseError(`CSV header is longer than ${MAX_RECORD_CHARS} characters without a line break`, { line });
-        }
-        return;
-      }
-      parser = new Papa.Parser({ delimiter: ",", newline: newline ?? "\n", quoteChar: '"' });
+      if (newline || last) parser = new Papa.Parser({ delimiter: ",", newline: newline ?? "\n", quoteChar: '"' });
+      else pending = text; // no line break yet: wait for more
     }
-    const result = parser.parse(text, 0, !last) as ParseResult;
-    if (result.errors.length) {
-      recover(parser, text, last);
-    } else {
-      pending = last ? "" : text.slice(result.meta.cursor);
-      for (const cells of result.data) row(cells, undefined, 1 + lineBreaks(cells));
+    if (parser) {
+      const result = parser.parse(text, 0, !last) as ParseResult;
+      if (result.errors.length) {
+        recover(parser, text, last);
+      } else {
+        pending = last ? "" : text.slice(result.meta.cursor);
+        for (const cells of result.data) row(cells, undefined, 1 + lineBreaks(cells));
+      }
     }
     if (pending.length > MAX_RECORD_CHARS) {
       throw new IngestParseError(`CSV record starting at line ${line} is longer than ${MAX_RECORD_CHARS} characters (unterminated quote?)`, { line });
     }
   }
 
-  async function* flush() {
+  /** The items parsed so far, handed out once. */
+  function take() {
     const items = out;
     out = [];
-    yield* items;
+    return items;
   }
 
   for await (const chunk of input) {
@@ -139,11 +136,11 @@ export async function* readCsvRecords(input: Readable): AsyncGenerator<CsvRecord
     }
     if (!text.length) continue;
     parse(pending + text, false);
-    yield* flush();
+    yield* take();
   }
   const rest = pending + decoder.end();
   if (rest.length) parse(rest, true);
-  yield* flush();
+  yield* take();
 }
 
 export function isCsvRecord(x: CsvRecord | RawRecord): x is CsvRecord {
