@@ -7,6 +7,7 @@ import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { z } from "zod";
 import { databaseUrl } from "../db/url";
+import { refreshRollups } from "../rollups/refresh";
 
 /**
  * Logical backup and restore with PostgreSQL's COPY (no pg_dump: the embedded PostgreSQL 18
@@ -28,16 +29,21 @@ export const BACKUP_VERSION = 1;
 /**
  * Not backed up: the migrator's bookkeeping (the target is migrated by the code that restores),
  * sessions (everyone signs in again after a restore; a stolen backup yields no live session),
- * auth_failures (transient rate-limit state) and data_version (a cache counter, bumped instead). Every other table of the schema is, including
- * tables added later.
+ * auth_failures (transient rate-limit state), data_version (a cache counter, bumped instead) and
+ * the rollup tables (derived from conversations, rebuilt by the restore). Every other table of
+ * the schema is, including tables added later.
  */
-export const EXCLUDED_TABLES = new Set(["_prisma_migrations", "sessions", "auth_failures", "data_version"]);
+export const EXCLUDED_TABLES = new Set([
+  "_prisma_migrations", "sessions", "auth_failures", "data_version",
+  // derived from conversations (lib/rollups): rebuilt by the restore instead
+  "conversation_rollups", "rollup_dirty_days", "rollup_state",
+]);
 /**
  * Bookkeeping that belongs to the database, not to the data: never emptied or counted as content
  * by restore. data_version is the metrics-cache counter (a singleton row the migration creates);
  * restore bumps it so every cached result goes stale.
  */
-const KEPT_TABLES = new Set(["_prisma_migrations", "data_version"]);
+const KEPT_TABLES = new Set(["_prisma_migrations", "data_version", "rollup_state"]);
 /** Rows left out of a table: the one-time setup token is no use in another database. */
 const ROW_FILTERS: Record<string, string> = { settings: `"key" <> 'setup_token_hash'` };
 
@@ -317,6 +323,8 @@ export async function restoreDatabase(file: string, opts: { connectionString?: s
       await client.query(`DELETE FROM "settings" WHERE "key" = 'setup_token_hash'`);
     }
     await resetSequences(client, app);
+    // the rollup is derived: rebuilt from the restored conversations, with the restored windows
+    if (byName.has("rollup_state")) await refreshRollups(client);
     if (byName.has("data_version")) await client.query(`UPDATE "data_version" SET "version" = "version" + 1`);
     await client.query("COMMIT");
     return { manifest, tables: restored, truncated: nonEmpty.length > 0 || !!opts.force };

@@ -1,4 +1,5 @@
 import type { PoolClient } from "pg";
+import { refreshRollups } from "../rollups/refresh";
 
 /**
  * Derived conversation rows (metrics.md §1), recomputed set-based for the conversations listed
@@ -159,12 +160,17 @@ FROM nexts n
 WHERE c.conversation_id = n.conversation_id AND c.next_contact_at IS DISTINCT FROM n.next_contact_at
 `;
 
-/** Recompute the derived rows of the conversations in `touched_conversations` (a temp table). */
+/**
+ * Recompute the derived rows of the conversations in `touched_conversations` (a temp table),
+ * then the rollup of whatever that changed (lib/rollups), all in the caller's transaction.
+ */
 export async function deriveTouched(client: PoolClient, phase: (name: string) => void = () => {}) {
   await client.query(DERIVE_CONVERSATIONS_SQL);
   phase("derive conversations");
   await client.query(DERIVE_NEXT_CONTACT_SQL);
   phase("derive next_contact_at");
+  await refreshRollups(client);
+  phase("rollups");
 }
 
 export async function createTouchedTable(client: PoolClient) {

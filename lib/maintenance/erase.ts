@@ -46,7 +46,8 @@ export async function eraseCustomer(customerId: string, actor = "cli"): Promise<
       `INSERT INTO touched_conversations SELECT DISTINCT conversation_id FROM unnest($1::text[]) AS t(conversation_id) ON CONFLICT DO NOTHING`,
       [starts.rows.map((r) => r.conversation_id)],
     );
-    if (starts.rowCount) await deriveTouched(client);
+    // always: the deleted conversations' days must leave the rollup too
+    await deriveTouched(client);
     await bumpDataVersion(client);
     const result = {
       conversationsDeleted: conversations.rowCount ?? 0,

@@ -9,6 +9,8 @@ export interface VerifyReport {
   missing: string[];
   /** derived rows without any event */
   stray: string[];
+  /** rollup rows (lib/rollups) that a rebuild from the conversations does not reproduce, or lacks */
+  rollupRowsDiffering: number;
 }
 
 const COMPARED_EXCEPT = new Set(["updated_at"]);
@@ -26,6 +28,9 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
     );
     const columns = cols.map((c) => c.column_name).filter((c) => !COMPARED_EXCEPT.has(c));
     await client.query("CREATE TEMP TABLE stored_conversations ON COMMIT DROP AS SELECT * FROM conversations");
+    await client.query(
+      "CREATE TEMP TABLE stored_rollups ON COMMIT DROP AS SELECT day, channel, population, customer_tier, topic, v FROM conversation_rollups",
+    );
     const { rows: missing } = await client.query<{ id: string }>(
       `SELECT DISTINCT e.conversation_id AS id FROM events e
        WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.conversation_id = e.conversation_id) LIMIT $1`, [limit]);
@@ -34,7 +39,21 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id) LIMIT $1`, [limit]);
     await createTouchedTable(client);
     await client.query("INSERT INTO touched_conversations SELECT DISTINCT conversation_id FROM events");
+    // every day with a conversation is rebuilt, whatever the triggers would mark
+    await client.query(
+      `INSERT INTO rollup_dirty_days SELECT DISTINCT (started_at AT TIME ZONE 'UTC')::date FROM conversations
+       WHERE started_at IS NOT NULL ON CONFLICT DO NOTHING`,
+    );
     await deriveTouched(client);
+    const { rows: rollupDiff } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         (SELECT day, channel, population, customer_tier, topic, v FROM conversation_rollups
+          EXCEPT ALL SELECT * FROM stored_rollups)
+         UNION ALL
+         (SELECT * FROM stored_rollups
+          EXCEPT ALL SELECT day, channel, population, customer_tier, topic, v FROM conversation_rollups)
+       ) d`,
+    );
     // column names come from the catalog, not from input
     const diffs = columns.map((c) => `CASE WHEN s.${c} IS DISTINCT FROM n.${c} THEN '${c}' END`).join(", ");
     const { rows: mismatched } = await client.query<{ conversation_id: string; columns: string[] }>(
@@ -43,7 +62,13 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
        WHERE array_length(array_remove(ARRAY[${diffs}], NULL), 1) > 0
        LIMIT $1`, [limit]);
     const { rows: count } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM stored_conversations");
-    return { conversations: count[0].n, mismatched, missing: missing.map((r) => r.id), stray: stray.map((r) => r.id) };
+    return {
+      conversations: count[0].n,
+      mismatched,
+      missing: missing.map((r) => r.id),
+      stray: stray.map((r) => r.id),
+      rollupRowsDiffering: rollupDiff[0].n,
+    };
   } finally {
     await client.query("ROLLBACK").catch(() => {});
     client.release();

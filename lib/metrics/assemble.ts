@@ -23,7 +23,10 @@ export function rate(numerator: number, denominator: number, pending?: number): 
 const POPS = ["ai_only", "ai_escalated", "human_only", "unhandled"] as const;
 
 /** One aggregate row (counts, sums, percentiles from PostgreSQL) → the API's metric objects. */
-export function assembleMetrics(row: Row, settings: Pick<MetricSettings, "baseline_cost_per_contact">): SegmentMetrics {
+export function assembleMetrics(
+  row: Row,
+  settings: Pick<MetricSettings, "baseline_cost_per_contact" | "ai_cost_per_conversation" | "human_cost_per_hour" | "human_cost_per_contact_fallback">,
+): SegmentMetrics {
   const rates = {} as Record<string, Rate>;
   for (const key of RATE_KEYS) {
     const d: RateDefinition = RATE_DEFINITIONS[key];
@@ -33,20 +36,28 @@ export function assembleMetrics(row: Row, settings: Pick<MetricSettings, "baseli
   for (const [key, d] of Object.entries(DISTRIBUTIONS)) {
     const n = num(row[`${key}__n`]);
     dists[key] = { n, p50: numOrNull(row[`${key}__p50`]), p90: numOrNull(row[`${key}__p90`]) };
-    if (d.mean) dists[key].mean = numOrNull(row[`${key}__mean`]);
+    if (d.mean) dists[key].mean = n > 0 ? num(row[`${key}__sum`]) / n : null;
   }
   const ctr = rates.context_transfer_rate.value;
   const risr = rates.resolved_in_session_rate.value;
   const aiCsat = rate(num(row.csat_ai_only__num), num(row.csat_ai_only__den));
   const humanCsat = rate(num(row.csat_human_only__num), num(row.csat_human_only__den));
   const inbound = num(row.inbound);
-  const totalCost = num(row.cost__total);
-  const costPerContact = inbound > 0 ? totalCost / inbound : null;
+  // a conversation costs the AI price if the AI took part, plus the human's logged time at the
+  // hourly rate (or the flat fallback when no time was logged) if a human took part
+  const populationCost = (p: (typeof POPS)[number]) =>
+    num(row[`cost_${p}__ai`]) * settings.ai_cost_per_conversation +
+    (num(row[`cost_${p}__human_s`]) / 3600) * settings.human_cost_per_hour +
+    num(row[`cost_${p}__human_fallback`]) * settings.human_cost_per_contact_fallback;
+  let totalCost = 0;
   const byPopulation = {} as SegmentMetrics["cost_per_contact"]["by_population"];
   for (const p of POPS) {
     const n = num(row[`cost_${p}__n`]);
-    byPopulation[p] = n > 0 ? num(row[`cost_${p}__total`]) / n : null;
+    const cost = populationCost(p);
+    totalCost += cost;
+    byPopulation[p] = n > 0 ? cost / n : null;
   }
+  const costPerContact = inbound > 0 ? totalCost / inbound : null;
   const baseline = settings.baseline_cost_per_contact;
   const capable: Partial<Record<keyof SegmentMetrics, number>> = {};
   for (const key of MAYBE_UNAVAILABLE) capable[key] = num(row[`capable_${key}`]);

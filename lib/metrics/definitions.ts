@@ -84,42 +84,65 @@ export const DISTRIBUTIONS = {
 } as const;
 export type DistributionKey = keyof typeof DISTRIBUTIONS;
 
-/** SELECT-list items `<alias> <expr>` for every metric's counts and percentiles. */
-export function metricSelectList(cost: { ai: number; hourly: number; fallback: number }): Prisma.Sql[] {
-  const items: Prisma.Sql[] = [];
+/**
+ * One additive quantity per alias: a count or a sum over slice rows, so the value of a set of
+ * conversations is the sum of the values of its parts. Sums are numeric: exact, so the answer
+ * does not depend on which rows were added first (rollup, live tail, physical order). Rollup rows store these (lib/rollups)
+ * and every request adds rollup rows and live rows with `sum()`; the metrics are assembled from
+ * them (assemble.ts). Everything in a metric that is not additive (percentiles) is below.
+ */
+export interface AdditiveItem {
+  alias: string;
+  /** aggregate over the slice rows `s`; raw SQL from code only, no request values */
+  aggregate: Prisma.Sql;
+}
+
+const POPULATION_LITERALS = ["ai_only", "ai_escalated", "human_only", "unhandled"] as const;
+
+function buildAdditiveItems(): AdditiveItem[] {
+  const items: AdditiveItem[] = [];
+  const add = (alias: string, aggregate: Prisma.Sql) => items.push({ alias, aggregate });
   for (const key of RATE_KEYS) {
     const d: RateDefinition = RATE_DEFINITIONS[key];
-    items.push(sql`(${rateAggregate(d, "numerator")})::bigint AS ${raw(`"${key}__num"`)}`);
-    items.push(sql`(${rateAggregate(d, "denominator")})::bigint AS ${raw(`"${key}__den"`)}`);
-    if (d.pending) items.push(sql`(${rateAggregate(d, "pending")})::bigint AS ${raw(`"${key}__pending"`)}`);
+    add(`${key}__num`, rateAggregate(d, "numerator"));
+    add(`${key}__den`, rateAggregate(d, "denominator"));
+    if (d.pending) add(`${key}__pending`, rateAggregate(d, "pending"));
   }
   for (const [key, d] of Object.entries(DISTRIBUTIONS)) {
-    const col = raw(`s.${d.column}`);
-    const where = raw(d.where);
-    items.push(sql`count(*) FILTER (WHERE ${where}) AS ${raw(`"${key}__n"`)}`);
-    items.push(sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col}) FILTER (WHERE ${where}) AS ${raw(`"${key}__p50"`)}`);
-    items.push(sql`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col}) FILTER (WHERE ${where}) AS ${raw(`"${key}__p90"`)}`);
-    if (d.mean) items.push(sql`avg(${col}) FILTER (WHERE ${where}) AS ${raw(`"${key}__mean"`)}`);
+    add(`${key}__n`, count(d.where));
+    // AHT = sum / n: a mean is not additive, its parts are
+    if (d.mean) add(`${key}__sum`, raw(`coalesce(sum(s.${d.column}::numeric) FILTER (WHERE ${d.where}), 0)`));
   }
   // CSAT split for the AI-only vs human-only gap
   for (const p of ["ai_only", "human_only"]) {
-    items.push(sql`${count(`s.population = '${p}' AND s.csat_score >= 4`)} AS ${raw(`"csat_${p}__num"`)}`);
-    items.push(sql`${count(`s.population = '${p}' AND s.csat_score IS NOT NULL`)} AS ${raw(`"csat_${p}__den"`)}`);
+    add(`csat_${p}__num`, count(`s.population = '${p}' AND s.csat_score >= 4`));
+    add(`csat_${p}__den`, count(`s.population = '${p}' AND s.csat_score IS NOT NULL`));
   }
-  // cost of a conversation (metrics.md §3 Cost), summed per population
-  const costExpr = sql`(CASE WHEN s.ai_involved THEN ${cost.ai}::float8 ELSE 0 END
-    + CASE WHEN s.human_involved THEN
-        CASE WHEN s.human_handle_s > 0 THEN s.human_handle_s / 3600.0 * ${cost.hourly}::float8 ELSE ${cost.fallback}::float8 END
-      ELSE 0 END)`;
-  items.push(sql`coalesce(sum(${costExpr}), 0)::float8 AS "cost__total"`);
-  for (const p of ["ai_only", "ai_escalated", "human_only", "unhandled"]) {
-    items.push(sql`coalesce(sum(${costExpr}) FILTER (WHERE s.population = ${raw(`'${p}'`)}), 0)::float8 AS ${raw(`"cost_${p}__total"`)}`);
-    items.push(sql`${count(`s.population = '${p}'`)} AS ${raw(`"cost_${p}__n"`)}`);
+  // the inputs of a conversation's cost (metrics.md §3 Cost) per population; the prices are
+  // settings, applied in assemble.ts, so a changed price needs no re-aggregation
+  for (const p of POPULATION_LITERALS) {
+    const pop = `s.population = '${p}'`;
+    add(`cost_${p}__n`, count(pop));
+    add(`cost_${p}__ai`, count(`${pop} AND s.ai_involved`));
+    add(`cost_${p}__human_s`, raw(`coalesce(sum(s.human_handle_s::numeric) FILTER (WHERE ${pop} AND s.human_involved AND s.human_handle_s > 0), 0)`));
+    add(`cost_${p}__human_fallback`, count(`${pop} AND s.human_involved AND NOT s.human_handle_s > 0`));
   }
-  items.push(sql`count(*) AS "inbound"`);
+  add("inbound", raw("count(*)"));
   // how many conversations come from a source able to produce each metric's inputs
-  for (const key of MAYBE_UNAVAILABLE) {
-    items.push(sql`${count(capableCondition(key))} AS ${raw(`"capable_${key}"`)}`);
+  for (const key of MAYBE_UNAVAILABLE) add(`capable_${key}`, count(capableCondition(key)));
+  return items;
+}
+
+export const ADDITIVE_ITEMS: readonly AdditiveItem[] = buildAdditiveItems();
+
+/** SELECT-list items for the percentiles (not additive: always computed from the rows). */
+export function percentileSelectList(): Prisma.Sql[] {
+  const items: Prisma.Sql[] = [];
+  for (const [key, d] of Object.entries(DISTRIBUTIONS)) {
+    const col = raw(`s.${d.column}`);
+    const where = raw(d.where);
+    items.push(sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col}) FILTER (WHERE ${where}) AS ${raw(`"${key}__p50"`)}`);
+    items.push(sql`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col}) FILTER (WHERE ${where}) AS ${raw(`"${key}__p90"`)}`);
   }
   return items;
 }

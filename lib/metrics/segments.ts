@@ -1,56 +1,60 @@
-import { prisma } from "../db/prisma";
 import { Prisma } from "../generated/prisma/client";
+import { additiveRows, inSnapshot, itemColumn, rollupCoverage } from "../rollups/source";
 import type { MetricSettings } from "../settings/defaults";
 import { assembleMetrics } from "./assemble";
-import { metricSelectList } from "./definitions";
+import { ADDITIVE_ITEMS, percentileSelectList } from "./definitions";
 import type { MetricsRequest } from "./request";
 import { sliceTable } from "./slice";
 import type { Segment } from "./types";
 
 const sql = Prisma.sql;
+type Row = Record<string, unknown>;
 
 /**
- * All segments in one scan: GROUP BY CUBE over the grouped dimensions yields every combination
- * with data plus the "all" totals; GROUPING() tells a total from a real null value.
+ * All segments: GROUP BY CUBE over the grouped dimensions yields every combination with data
+ * plus the "all" totals; GROUPING() tells a total from a real null value. The counts and sums
+ * come from the rollup plus the live tail (lib/rollups), the percentiles from the rows; both
+ * read one snapshot, so they describe the same conversations.
  */
 export async function querySegments(req: MetricsRequest, settings: MetricSettings): Promise<Segment[]> {
   const dims = req.groupBy;
-  const dimSelect = dims.flatMap((d) => [
-    sql`${Prisma.raw(`s.${d}`)} AS ${Prisma.raw(`"${d}"`)}`,
-    sql`GROUPING(${Prisma.raw(`s.${d}`)}) AS ${Prisma.raw(`"${d}__total"`)}`,
-  ]);
-  const select = [
-    ...dimSelect,
-    ...metricSelectList({
-      ai: settings.ai_cost_per_conversation,
-      hourly: settings.human_cost_per_hour,
-      fallback: settings.human_cost_per_contact_fallback,
-    }),
-  ];
-  const groupBy = dims.length
-    ? sql`GROUP BY CUBE (${Prisma.join(dims.map((d) => Prisma.raw(`s.${d}`)))})`
-    : Prisma.empty;
-  const rows = await prisma().$queryRaw<Record<string, unknown>[]>`
-    SELECT ${Prisma.join(select)} FROM ${sliceTable(req)} ${groupBy}`;
+  const dimSelect = (table: string) =>
+    dims.flatMap((d) => [
+      sql`${Prisma.raw(`${table}.${d}`)} AS ${Prisma.raw(`"${d}"`)}`,
+      sql`GROUPING(${Prisma.raw(`${table}.${d}`)}) AS ${Prisma.raw(`"${d}__total"`)}`,
+    ]);
+  const cube = (table: string) =>
+    dims.length ? sql`GROUP BY CUBE (${Prisma.join(dims.map((d) => Prisma.raw(`${table}.${d}`)))})` : Prisma.empty;
+  // exact numeric sums, converted once at the end
+  const sums = ADDITIVE_ITEMS.map((i) => sql`sum(${itemColumn(i.alias)})::float8 AS ${Prisma.raw(`"${i.alias}"`)}`);
 
+  const [additive, percentiles] = await inSnapshot(async (tx) => {
+    const coverage = await rollupCoverage(tx, req);
+    const a = await tx.$queryRaw<Row[]>`
+      SELECT ${Prisma.join([...dimSelect("u"), ...sums])} FROM ${additiveRows(req, coverage, dims)} ${cube("u")}`;
+    const p = await tx.$queryRaw<Row[]>`
+      SELECT ${Prisma.join([...dimSelect("s"), ...percentileSelectList()])} FROM ${sliceTable(req)} ${cube("s")}`;
+    return [a, p] as const;
+  });
+
+  const groupKey = (row: Row) => JSON.stringify(dims.flatMap((d) => [row[d] ?? null, Number(row[`${d}__total`])]));
+  const percentilesOf = new Map(percentiles.map((row) => [groupKey(row), row]));
   const segments: Segment[] = [];
   let overall = false;
-  for (const row of rows) {
+  for (const row of additive) {
     const label = (d: string) => (Number(row[`${d}__total`]) === 1 ? "all" : (row[d] as string | null));
     const segment: Segment = {
       channel: dims.includes("channel") ? label("channel") : "all",
       population: dims.includes("population") ? label("population") : "all",
-      metrics: assembleMetrics(row, settings),
+      metrics: assembleMetrics({ ...row, ...percentilesOf.get(groupKey(row)) }, settings),
     };
     if (dims.includes("customer_tier")) segment.customer_tier = label("customer_tier");
     if (dims.every((d) => Number(row[`${d}__total`]) === 1)) overall = true;
     segments.push(segment);
   }
   if (!overall) {
-    // CUBE over an empty slice returns no rows: the overall segment is always reported.
-    const empty = await prisma().$queryRaw<Record<string, unknown>[]>`
-      SELECT ${Prisma.join(select.slice(dimSelect.length))} FROM ${sliceTable(req)}`;
-    const segment: Segment = { channel: "all", population: "all", metrics: assembleMetrics(empty[0], settings) };
+    // CUBE over an empty slice returns no rows: the overall segment is always reported
+    const segment: Segment = { channel: "all", population: "all", metrics: assembleMetrics({}, settings) };
     if (dims.includes("customer_tier")) segment.customer_tier = "all";
     segments.unshift(segment);
   }

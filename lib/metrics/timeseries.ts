@@ -4,7 +4,8 @@ import { Prisma } from "../generated/prisma/client";
 import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
 import { POPULATIONS, type Population } from "../events/vocabulary";
-import { DISTRIBUTIONS, RATE_DEFINITIONS, RATE_KEYS, rateAggregate, type DistributionKey, type RateDefinition, type RateKey } from "./definitions";
+import { DISTRIBUTIONS, RATE_DEFINITIONS, RATE_KEYS, type DistributionKey, type RateDefinition, type RateKey } from "./definitions";
+import { additiveRows, inSnapshot, itemColumn, rollupCoverage } from "../rollups/source";
 import { resolveRequest, ZMetricsQuery, type MetricsRequest } from "./request";
 import { cached } from "./cache";
 import { sliceTable } from "./slice";
@@ -29,17 +30,19 @@ export interface TimeseriesPoint {
   pending?: number;
 }
 
-/** Per-bucket aggregates (`alias → expression`) over a resolved request's slice, every bucket present. */
+const BUCKETS = (req: MetricsRequest, interval: Interval) => sql`
+  buckets AS (
+    SELECT generate_series(date_trunc(${Prisma.raw(`'${interval}'`)}, ${req.from}::date::timestamp), ${req.to}::date::timestamp,
+      ${Prisma.raw(`'1 ${interval}'::interval`)})::date AS start
+  )`;
+
+/** Per-bucket aggregates (`alias → expression` over the slice rows `s`), every bucket present. */
 function bucketQuery<R>(req: MetricsRequest, interval: Interval, select: [alias: string, expr: Prisma.Sql][]): Promise<(R & { start: string })[]> {
-  const unit = Prisma.raw(`'${interval}'`);
-  const step = Prisma.raw(`'1 ${interval}'::interval`);
   const aggregates = select.map(([alias, expr]) => sql`${expr} AS ${Prisma.raw(`"${alias}"`)}`);
   const columns = select.map(([alias]) => Prisma.raw(`a."${alias}"`));
   return prisma().$queryRaw<(R & { start: string })[]>`
-    WITH buckets AS (
-      SELECT generate_series(date_trunc(${unit}, ${req.from}::date::timestamp), ${req.to}::date::timestamp, ${step})::date AS start
-    ), agg AS (
-      SELECT date_trunc(${unit}, s.started_at AT TIME ZONE 'UTC')::date AS start, ${Prisma.join(aggregates)}
+    WITH ${BUCKETS(req, interval)}, agg AS (
+      SELECT date_trunc(${Prisma.raw(`'${interval}'`)}, s.started_at AT TIME ZONE 'UTC')::date AS start, ${Prisma.join(aggregates)}
       FROM ${sliceTable(req)}
       GROUP BY 1
     )
@@ -56,45 +59,65 @@ function point(d: RateDefinition, start: string, num: unknown, den: unknown, pen
   return p;
 }
 
-/**
- * One rate per bucket of started_at (UTC; weeks start on Monday). Every bucket in the range is
- * present, empty ones with value null. Uses the same definitions as the segment query.
- */
-export async function computeTimeseries(q: TTimeseriesQuery): Promise<TimeseriesPoint[]> {
-  const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
-  const req = resolveRequest(q, latest, settings);
-  const interval = q.interval ?? "day";
-  const d: RateDefinition = RATE_DEFINITIONS[q.metric];
-  const rows = await cached(["timeseries", q.metric, interval, req, settings], () =>
-    bucketQuery<{ numerator: bigint | null; denominator: bigint | null; pending: bigint | null }>(req, interval, [
-      ["numerator", rateAggregate(d, "numerator")],
-      ["denominator", rateAggregate(d, "denominator")],
-      ["pending", rateAggregate(d, "pending")],
-    ]),
-  );
-  return rows.map((r) => point(d, r.start, r.numerator, r.denominator, r.pending));
-}
-
 /** One series of a set: a rate over the slice, or over one population of it. */
 export interface SeriesRequest {
   metric: RateKey;
   population?: Population;
 }
 
-/** One side of a rate, counted only on one population's rows when given. */
-function seriesAggregate(d: RateDefinition, side: "numerator" | "denominator" | "pending", population?: Population): Prisma.Sql {
-  const part = d[side];
-  if (part === undefined || !population) return rateAggregate(d, side);
-  if (!POPULATIONS.includes(population)) throw new Error(`unknown population ${population}`);
-  const pop = Prisma.raw(`s.population = '${population}'`);
-  if (d.over === "events") return sql`coalesce(sum(${Prisma.raw(`s.${part}`)}) FILTER (WHERE ${pop}), 0)::bigint`;
-  return sql`count(*) FILTER (WHERE (${Prisma.raw(part)}) AND ${pop})`;
+const SIDE_SUFFIX = { numerator: "num", denominator: "den", pending: "pending" } as const;
+
+/** One side of a rate per bucket, from the additive rows `u`, on one population's rows when given. */
+function seriesAggregate(s: SeriesRequest, side: keyof typeof SIDE_SUFFIX): Prisma.Sql {
+  const d: RateDefinition = RATE_DEFINITIONS[s.metric];
+  if (d[side] === undefined) return Prisma.raw("NULL::bigint");
+  const column = itemColumn(`${s.metric}__${SIDE_SUFFIX[side]}`);
+  if (!s.population) return sql`coalesce(sum(${column}), 0)::bigint`;
+  if (!POPULATIONS.includes(s.population)) throw new Error(`unknown population ${s.population}`);
+  return sql`coalesce(sum(${column}) FILTER (WHERE u.population = ${Prisma.raw(`'${s.population}'`)}), 0)::bigint`;
 }
 
 /**
- * Several rates per bucket in one scan of the slice (the executive page's trends) instead of one
- * query per series. Each series equals, point by point, computeTimeseries with the same query
- * and `population: [series.population]`. A series whose population the query's own population
+ * Rates per bucket of started_at (UTC; weeks start on Monday) in one scan: the rollup's days
+ * plus the live tail (lib/rollups), summed per bucket. Every bucket in the range is present,
+ * empty ones with value null.
+ */
+async function seriesPoints(req: MetricsRequest, interval: Interval, series: SeriesRequest[]): Promise<TimeseriesPoint[][]> {
+  const select = series.flatMap((s, i) =>
+    (["numerator", "denominator", "pending"] as const).map((side) => sql`${seriesAggregate(s, side)} AS ${Prisma.raw(`"s${i}_${side}"`)}`),
+  );
+  const columns = series.flatMap((_, i) => ["numerator", "denominator", "pending"].map((side) => Prisma.raw(`a."s${i}_${side}"`)));
+  const rows = await inSnapshot(async (tx) => {
+    const coverage = await rollupCoverage(tx, req);
+    return tx.$queryRaw<Record<string, unknown>[]>`
+      WITH ${BUCKETS(req, interval)}, agg AS (
+        SELECT date_trunc(${Prisma.raw(`'${interval}'`)}, u.day::timestamp)::date AS start, ${Prisma.join(select)}
+        FROM ${additiveRows(req, coverage, ["day", "population"])}
+        GROUP BY 1
+      )
+      SELECT to_char(b.start, 'YYYY-MM-DD') AS start, ${Prisma.join(columns)}
+      FROM buckets b LEFT JOIN agg a USING (start)
+      ORDER BY b.start`;
+  });
+  return series.map((s, i) => {
+    const d: RateDefinition = RATE_DEFINITIONS[s.metric];
+    return rows.map((r) => point(d, r.start as string, r[`s${i}_numerator`], r[`s${i}_denominator`], r[`s${i}_pending`]));
+  });
+}
+
+/** One rate per bucket of started_at, with the same definitions as the segment query. */
+export async function computeTimeseries(q: TTimeseriesQuery): Promise<TimeseriesPoint[]> {
+  const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
+  const req = resolveRequest(q, latest, settings);
+  const interval = q.interval ?? "day";
+  const [points] = await cached(["timeseries", q.metric, interval, req, settings], () => seriesPoints(req, interval, [{ metric: q.metric }]));
+  return points;
+}
+
+/**
+ * Several rates per bucket in one scan (the executive page's trends) instead of one query per
+ * series. Each series equals, point by point, computeTimeseries with the same query and
+ * `population: [series.population]`. A series whose population the query's own population
  * filter excludes is null: it was filtered out, which is not the same as having no data.
  */
 export async function computeTimeseriesSet(
@@ -104,21 +127,12 @@ export async function computeTimeseriesSet(
   const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
   const req = resolveRequest(q, latest, settings);
   const interval = q.interval ?? "day";
-  const included = series.map((s) => !s.population || !req.filters.population?.length || req.filters.population.includes(s.population));
-  if (!included.some(Boolean)) return series.map(() => null);
-  const select: [string, Prisma.Sql][] = [];
-  series.forEach((s, i) => {
-    if (!included[i]) return;
-    const d: RateDefinition = RATE_DEFINITIONS[s.metric];
-    for (const side of ["numerator", "denominator", "pending"] as const) {
-      select.push([`s${i}_${side}`, seriesAggregate(d, side, s.population)]);
-    }
-  });
-  const rows = await cached(["timeseries-set", series, interval, req, settings], () => bucketQuery<Record<string, unknown>>(req, interval, select));
-  return series.map((s, i) => {
-    if (!included[i]) return null;
-    const d: RateDefinition = RATE_DEFINITIONS[s.metric];
-    return rows.map((r) => point(d, r.start, r[`s${i}_numerator`], r[`s${i}_denominator`], r[`s${i}_pending`]));
+  const included = series.filter((s) => !s.population || !req.filters.population?.length || req.filters.population.includes(s.population));
+  if (!included.length) return series.map(() => null);
+  const points = await cached(["timeseries-set", included, interval, req, settings], () => seriesPoints(req, interval, included));
+  return series.map((s) => {
+    const i = included.indexOf(s);
+    return i < 0 ? null : points[i];
   });
 }
 

@@ -27,9 +27,11 @@ const SCALAR: Record<string, string> = {
   Boolean: "boolean",
   DateTime: "timestamp(3) without time zone",
   Json: "jsonb",
+  Decimal: "numeric",
 };
 const NATIVE: Record<string, string> = {
   SmallInt: "smallint",
+  Date: "date",
   Text: "text",
   DoublePrecision: "double precision",
 };

@@ -1,0 +1,82 @@
+import { prisma } from "../db/prisma";
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
+import { ADDITIVE_ITEMS } from "../metrics/definitions";
+import type { MetricsRequest } from "../metrics/request";
+import { filterConditions, sliceTable } from "../metrics/slice";
+import { closedHours, rollupsEnabled, ROLLUP_SIGNATURE } from "./state";
+
+const sql = Prisma.sql;
+type Db = Pick<PrismaClient, "$queryRaw">;
+
+// a cold computation over millions of conversations takes seconds, not Prisma's default 5 s cap
+const READ_TRANSACTION = { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 10 * 60_000, maxWait: 60_000 };
+
+/**
+ * Run reads in one REPEATABLE READ snapshot: the coverage read and the queries using it (and
+ * percentiles beside them) then see the same rollup, horizon and conversations, even while an
+ * ingest commits.
+ */
+export function inSnapshot<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  return prisma().$transaction((tx) => fn(tx), READ_TRANSACTION);
+}
+
+/** Columns a request can group the additive rows by, on a live slice row `s` and on a rollup row `r`. */
+const DIMENSIONS = {
+  channel: { live: "s.channel", rollup: "r.channel" },
+  population: { live: "s.population", rollup: "r.population" },
+  customer_tier: { live: "s.customer_tier", rollup: "r.customer_tier" },
+  day: { live: "(s.started_at AT TIME ZONE 'UTC')::date", rollup: "r.day" },
+} as const;
+export type AdditiveDimension = keyof typeof DIMENSIONS;
+
+/** The part of a request the rollup answers: conversations closed at `horizon`. */
+export interface RollupCoverage {
+  horizon: Date;
+  closedHours: number;
+}
+
+/**
+ * Whether the rollup can answer this request, read in the caller's snapshot (run it in the
+ * same REPEATABLE READ transaction as the query that uses it): built with the request's
+ * windows and the current definitions, no dirty day, and an as_of at or after the horizon —
+ * every rolled-up conversation is then closed for the request, so its flags are the rollup's.
+ */
+export async function rollupCoverage(db: Db, req: MetricsRequest): Promise<RollupCoverage | null> {
+  if (!rollupsEnabled()) return null;
+  const rows = await db.$queryRaw<{ signature: string; recontact_hours: number; verification_hours: number; horizon: Date | null; dirty: boolean }[]>`
+    SELECT signature, recontact_hours, verification_hours, horizon, EXISTS (SELECT 1 FROM rollup_dirty_days) AS dirty
+    FROM rollup_state WHERE id = 1`;
+  const st = rows[0];
+  if (!st || st.horizon === null || st.dirty || st.signature !== ROLLUP_SIGNATURE) return null;
+  if (st.recontact_hours !== req.recontactHours || st.verification_hours !== req.verificationHours) return null;
+  if (req.asOf.getTime() < st.horizon.getTime()) return null;
+  return { horizon: st.horizon, closedHours: closedHours(req) };
+}
+
+/** The quoted column name of an additive item in the rows `additiveRows` returns. */
+export const itemColumn = (alias: string) => Prisma.raw(`u."${alias}"`);
+
+/**
+ * A derived table `u` of the request's slice, grouped by `dims`, with one numeric column per
+ * additive item: the rollup rows of the range's days plus the live rows the rollup does not
+ * hold (not closed at the horizon), or the live rows alone without coverage. `sum()` of a column
+ * over any set of `u` rows is that item over the union of their conversations, exactly.
+ */
+export function additiveRows(req: MetricsRequest, coverage: RollupCoverage | null, dims: AdditiveDimension[]): Prisma.Sql {
+  const liveDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].live} AS "${d}"`));
+  const liveItems = ADDITIVE_ITEMS.map((i) => sql`(${i.aggregate})::numeric AS ${Prisma.raw(`"${i.alias}"`)}`);
+  const groupBy = dims.length ? sql`GROUP BY ${Prisma.join(dims.map((d) => Prisma.raw(DIMENSIONS[d].live)))}` : Prisma.empty;
+  if (!coverage) {
+    return sql`(SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req)} ${groupBy}) u`;
+  }
+  // the tail: never ended, or a window still open at the horizon (conversations_ended_at_idx)
+  const tail = sql`(c.ended_at IS NULL OR c.ended_at > ${coverage.horizon}::timestamptz - make_interval(hours => ${coverage.closedHours}::int))`;
+  const rollupDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].rollup} AS "${d}"`));
+  const rollupItems = ADDITIVE_ITEMS.map((i, k) => Prisma.raw(`r.v[${k + 1}] AS "${i.alias}"`));
+  const rollupWhere = Prisma.join([sql`r.day >= ${req.from}::date`, sql`r.day <= ${req.to}::date`, ...filterConditions(req.filters, "r")], " AND ");
+  return sql`(
+    SELECT ${Prisma.join([...rollupDims, ...rollupItems])} FROM conversation_rollups r WHERE ${rollupWhere}
+    UNION ALL
+    SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req, tail)} ${groupBy}
+  ) u`;
+}

@@ -1,0 +1,30 @@
+import { createHash } from "node:crypto";
+import { ADDITIVE_ITEMS } from "../metrics/definitions";
+
+/**
+ * What a rollup row's `v` array means: a hash of every additive item's alias and SQL. A
+ * deployment that changes a metric definition gets a new signature, and the refresh rebuilds
+ * the rollup instead of adding new rows to old ones.
+ */
+export const ROLLUP_SIGNATURE = createHash("sha256")
+  .update(ADDITIVE_ITEMS.map((i) => `${i.alias}=${i.aggregate.sql}`).join("\n"))
+  .digest("hex")
+  .slice(0, 32);
+
+/**
+ * The horizon follows the latest event in steps of at least this much: each step moves the
+ * conversations whose windows closed in between into the rollup (recomputing their days), so
+ * a step per single-event API call would cost a day's recomputation each time.
+ */
+export const HORIZON_STEP_MS = 60 * 60 * 1000;
+
+export interface RollupWindows {
+  recontactHours: number;
+  verificationHours: number;
+}
+
+/** A conversation is rolled up when both windows had closed at the horizon. */
+export const closedHours = (w: RollupWindows) => Math.max(w.recontactHours, w.verificationHours);
+
+/** Environment switch for comparisons and emergencies: METRICS_ROLLUPS=0 reads live rows only. */
+export const rollupsEnabled = () => process.env.METRICS_ROLLUPS !== "0";

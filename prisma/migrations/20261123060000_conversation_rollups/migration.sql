@@ -1,0 +1,83 @@
+-- Exact rollups of the additive metric inputs (docs/scaling.md, lib/rollups): one row per UTC
+-- day of started_at x channel x population x customer_tier x topic, over the conversations whose
+-- re-contact and verification windows had closed at rollup_state.horizon.
+
+-- the live tail of a request (conversations not closed at the horizon) is found by ended_at
+CREATE INDEX "conversations_ended_at_idx" ON "conversations" ("ended_at");
+
+CREATE TABLE "conversation_rollups" (
+    "id" BIGSERIAL NOT NULL,
+    "day" DATE NOT NULL,
+    "channel" TEXT,
+    "population" TEXT NOT NULL,
+    "customer_tier" TEXT,
+    "topic" TEXT,
+    -- one value per lib/metrics/definitions.ts ADDITIVE_ITEMS entry, in that order; numeric so
+    -- sums of durations are exact and the same whatever the order they were added in
+    "v" DECIMAL[],
+    CONSTRAINT "conversation_rollups_pkey" PRIMARY KEY ("id")
+);
+CREATE INDEX "conversation_rollups_day_idx" ON "conversation_rollups" ("day");
+
+-- days whose rollup rows no longer match the conversations (filled by the triggers below,
+-- emptied by the refresh in the same transaction); a request touching one reads live rows
+CREATE TABLE "rollup_dirty_days" (
+    "day" DATE NOT NULL,
+    CONSTRAINT "rollup_dirty_days_pkey" PRIMARY KEY ("day")
+);
+
+CREATE TABLE "rollup_state" (
+    "id" INTEGER NOT NULL DEFAULT 1,
+    -- hash of the additive items' SQL: a changed metric definition invalidates every row
+    "signature" TEXT NOT NULL DEFAULT '',
+    "recontact_hours" INTEGER NOT NULL DEFAULT 0,
+    "verification_hours" INTEGER NOT NULL DEFAULT 0,
+    -- null: nothing rolled up
+    "horizon" TIMESTAMPTZ(3),
+    CONSTRAINT "rollup_state_pkey" PRIMARY KEY ("id")
+);
+INSERT INTO "rollup_state" ("id") VALUES (1);
+
+-- Every write to conversations, whatever the code path (derive, next_contact_at, erase, a
+-- future one), marks the days of the rows it changed that were or are rolled up: statement
+-- level, set-based over the transition tables.
+CREATE FUNCTION "rollup_mark_dirty"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rollup_dirty_days (day)
+    SELECT DISTINCT (r.started_at AT TIME ZONE 'UTC')::date
+    FROM old_rows r, rollup_state st
+    WHERE st.horizon IS NOT NULL AND r.started_at IS NOT NULL
+      AND r.ended_at + make_interval(hours => greatest(st.recontact_hours, st.verification_hours)) <= st.horizon
+    ON CONFLICT DO NOTHING;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') THEN
+    INSERT INTO rollup_dirty_days (day)
+    SELECT DISTINCT (r.started_at AT TIME ZONE 'UTC')::date
+    FROM new_rows r, rollup_state st
+    WHERE st.horizon IS NOT NULL AND r.started_at IS NOT NULL
+      AND r.ended_at + make_interval(hours => greatest(st.recontact_hours, st.verification_hours)) <= st.horizon
+    ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "conversations_rollup_insert" AFTER INSERT ON "conversations"
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_mark_dirty"();
+CREATE TRIGGER "conversations_rollup_update" AFTER UPDATE ON "conversations"
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_mark_dirty"();
+CREATE TRIGGER "conversations_rollup_delete" AFTER DELETE ON "conversations"
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_mark_dirty"();
+
+-- TRUNCATE fires no row or statement DML trigger of its own kind: forget every rollup
+CREATE FUNCTION "rollup_reset"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM conversation_rollups;
+  DELETE FROM rollup_dirty_days;
+  UPDATE rollup_state SET horizon = NULL;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER "conversations_rollup_truncate" AFTER TRUNCATE ON "conversations"
+  FOR EACH STATEMENT EXECUTE FUNCTION "rollup_reset"();

@@ -1,0 +1,155 @@
+import fc from "fast-check";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "../../lib/db/pool";
+import { prisma } from "../../lib/db/prisma";
+import { generateDemoEvents } from "../../lib/demo/generate";
+import { eraseCustomer } from "../../lib/maintenance/erase";
+import { verifyDerived } from "../../lib/maintenance/verify";
+import { computeMetrics, parseQuery, resolveMetricsRequest, ZMetricsQuery } from "../../lib/metrics";
+import { ADDITIVE_ITEMS, RATE_KEYS } from "../../lib/metrics/definitions";
+import { computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
+import { rollupCoverage } from "../../lib/rollups/source";
+import { arbScenario } from "../reference/arbitraries";
+import { referenceMetrics } from "../reference/metrics";
+import { closeConnections, freshDatabase } from "./support/db";
+import { ingestJson } from "./support/ingest";
+import { expectSameMetrics, toQuery } from "./support/compare";
+
+/**
+ * The rollup (lib/rollups) must never change an answer: the same requests give the same
+ * numbers through the rollup + live tail as over the rows alone, and the stored rollup always
+ * equals a rebuild from the conversations, whatever wrote to them.
+ */
+beforeAll(async () => {
+  process.env.METRICS_CACHE = "0"; // the two paths below must both compute, not share a cached answer
+  await freshDatabase();
+});
+afterEach(() => {
+  delete process.env.METRICS_ROLLUPS;
+});
+afterAll(async () => {
+  delete process.env.METRICS_CACHE;
+  await closeConnections();
+});
+
+async function withoutRollups<T>(fn: () => Promise<T>): Promise<T> {
+  process.env.METRICS_ROLLUPS = "0";
+  try {
+    return await fn();
+  } finally {
+    delete process.env.METRICS_ROLLUPS;
+  }
+}
+
+/** How many conversations the stored rollup holds (its `inbound` item summed). */
+async function rolledUpConversations(): Promise<number> {
+  const k = ADDITIVE_ITEMS.findIndex((i) => i.alias === "inbound") + 1;
+  const { rows } = await pool().query(`SELECT coalesce(sum(v[${k}]), 0)::int AS n FROM conversation_rollups`);
+  return rows[0].n;
+}
+
+const ALL_SERIES: SeriesRequest[] = [
+  ...RATE_KEYS.map((metric) => ({ metric })),
+  { metric: "fcr_rate", population: "ai_only" },
+  { metric: "csat", population: "human_only" },
+  { metric: "recontact_rate", population: "ai_escalated" },
+];
+
+describe("answers through the rollup", () => {
+  it("equal the reference and the rows-only answers, on random event sets and requests", async () => {
+    let covered = 0;
+    await fc.assert(
+      fc.asyncProperty(arbScenario(), async ({ events, request }) => {
+        await pool().query("TRUNCATE events, conversations, imports, settings RESTART IDENTITY");
+        const cut = Math.floor(events.length / 2);
+        await ingestJson(events.slice(0, cut));
+        await ingestJson(events.slice(Math.max(0, cut - 3)));
+        const q = parseQuery(ZMetricsQuery, toQuery(request));
+        const coverage = await rollupCoverage(prisma(), await resolveMetricsRequest(q));
+        if (coverage && (await rolledUpConversations()) > 0) covered++;
+
+        const viaRollup = await computeMetrics(q);
+        expectSameMetrics(viaRollup, referenceMetrics(events, request));
+        expect(viaRollup).toEqual(await withoutRollups(() => computeMetrics(q)));
+
+        const { group_by: _, ...tq } = q;
+        const series = await computeTimeseriesSet({ ...tq, interval: "day" }, ALL_SERIES);
+        expect(series).toEqual(await withoutRollups(() => computeTimeseriesSet({ ...tq, interval: "day" }, ALL_SERIES)));
+
+        // time moves on: one event days later closes the rest, whose days the horizon step recomputes
+        if (events.length === 0) return;
+        const last = Math.max(...events.map((e) => Date.parse(String(e.at))));
+        await ingestJson([{ event_id: "zz-later", conversation_id: "zz-later", type: "conversation_started", at: new Date(last + 9 * 86_400_000).toISOString(), customer_id: "zz", channel: "chat" }]);
+        expect(await computeMetrics(q)).toEqual(await withoutRollups(() => computeMetrics(q)));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS || 60) },
+    );
+    // the property is only worth something if the rollup really answered part of many requests
+    expect(covered).toBeGreaterThan(5);
+  }, 300_000);
+});
+
+type Ev = Record<string, unknown> & { conversation_id: string; type: string; at: string };
+const NOW = new Date("2026-06-01T00:00:00Z");
+
+describe("the stored rollup", () => {
+  it("equals a rebuild after ingests, late events, re-contacts, erasure and a window change", async () => {
+    await freshDatabase();
+    const demo = [...generateDemoEvents({ conversations: 400, seed: 21, days: 30, now: NOW })] as unknown as Ev[];
+    const ordered = [...demo].sort((a, b) => a.at.localeCompare(b.at));
+    // arrival in time order, in four parts: the horizon moves forward part by part
+    for (let i = 0; i < 4; i++) await ingestJson(ordered.slice((i * ordered.length) / 4, ((i + 1) * ordered.length) / 4));
+    expect(await rolledUpConversations()).toBeGreaterThan(100);
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
+
+    // a late event on an old, closed conversation, and a re-contact that changes an old
+    // conversation's next_contact_at (its verified flag) without touching its events
+    const old = ordered.find((e) => e.type === "conversation_started" && e.at < "2026-05-10")!;
+    await ingestJson([
+      { event_id: "late-1", conversation_id: old.conversation_id, type: "reopened", at: old.at.replace(/:\d\d(\.\d+)?Z$/, ":59Z") },
+      {
+        event_id: "late-2", conversation_id: "recontact-1", type: "conversation_started", at: new Date(Date.parse(old.at) + 3_600_000).toISOString(),
+        customer_id: old.customer_id, channel: "email", topic: old.topic,
+      },
+    ]);
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
+
+    await eraseCustomer(String(old.customer_id));
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0 });
+
+    // new windows: the next refresh rebuilds for them, and answers still equal the rows-only ones
+    await pool().query(`INSERT INTO settings (key, value) VALUES ('verification_hours', '24'), ('recontact_hours', '12')`);
+    await ingestJson([{ event_id: "after-settings", conversation_id: "n-1", type: "conversation_started", at: "2026-05-31T23:00:00Z", customer_id: "c-new", channel: "chat" }]);
+    const { rows } = await pool().query("SELECT recontact_hours, verification_hours FROM rollup_state");
+    expect(rows[0]).toEqual({ recontact_hours: 12, verification_hours: 24 });
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0 });
+    const q = { from: "2026-05-01", to: "2026-05-31", group_by: ["channel", "population"] as ("channel" | "population")[] };
+    expect(await rollupCoverage(prisma(), await resolveMetricsRequest(q))).not.toBeNull();
+    expect(await computeMetrics(q)).toEqual(await withoutRollups(() => computeMetrics(q)));
+  });
+
+  it("verify names rollup rows that no longer match the conversations", async () => {
+    await pool().query("UPDATE conversation_rollups SET v[1] = v[1] + 1 WHERE id = (SELECT min(id) FROM conversation_rollups)");
+    expect((await verifyDerived()).rollupRowsDiffering).toBe(2); // the tampered row, and the rebuilt one it lacks
+  });
+
+  it("is not used where it cannot answer: an earlier as_of, other windows, a dirty day", async () => {
+    const base = await resolveMetricsRequest({ from: "2026-05-01", to: "2026-05-31" });
+    expect(await rollupCoverage(prisma(), base)).not.toBeNull();
+    expect(await rollupCoverage(prisma(), { ...base, asOf: new Date(base.asOf.getTime() - 86_400_000) })).toBeNull();
+    expect(await rollupCoverage(prisma(), { ...base, recontactHours: base.recontactHours + 1 })).toBeNull();
+    // a write outside the ingest path leaves its day dirty until the next refresh
+    await pool().query(
+      "UPDATE conversations SET csat_score = 5 WHERE conversation_id = (SELECT conversation_id FROM conversations WHERE started_at < '2026-05-10' LIMIT 1)",
+    );
+    expect(await rollupCoverage(prisma(), base)).toBeNull();
+  });
+
+  it("is emptied with the conversations by TRUNCATE", async () => {
+    await pool().query("TRUNCATE events, conversations");
+    const { rows } = await pool().query(
+      "SELECT (SELECT count(*)::int FROM conversation_rollups) AS rollups, (SELECT horizon FROM rollup_state) AS horizon",
+    );
+    expect(rows[0]).toEqual({ rollups: 0, horizon: null });
+  });
+});
