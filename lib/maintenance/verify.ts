@@ -1,5 +1,6 @@
 import { pool } from "../db/pool";
 import { createTouchedTable, deriveTouched } from "../ingest/derive";
+import { rebuildRollups } from "../rollups/refresh";
 
 export interface VerifyReport {
   conversations: number;
@@ -39,12 +40,9 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
        WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.conversation_id) LIMIT $1`, [limit]);
     await createTouchedTable(client);
     await client.query("INSERT INTO touched_conversations SELECT DISTINCT conversation_id FROM events");
-    // every day with a conversation is rebuilt, whatever the triggers would mark
-    await client.query(
-      `INSERT INTO rollup_dirty_days SELECT DISTINCT (started_at AT TIME ZONE 'UTC')::date FROM conversations
-       WHERE started_at IS NOT NULL ON CONFLICT DO NOTHING`,
-    );
     await deriveTouched(client);
+    // the incrementally kept rollup against one built from scratch at the same horizon
+    await rebuildRollups(client);
     const { rows: rollupDiff } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (
          (SELECT day, channel, population, customer_tier, topic, v FROM conversation_rollups

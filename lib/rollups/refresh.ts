@@ -6,78 +6,111 @@ import { DEFAULT_METRIC_SETTINGS, mergeMetricSettings } from "../settings";
 import { closedHours, HORIZON_STEP_MS, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
 
 const sql = Prisma.sql;
+const INBOUND = ADDITIVE_ITEMS.findIndex((i) => i.alias === "inbound") + 1;
 
 async function run(client: ClientBase, q: Prisma.Sql) {
   return client.query(q.text, q.values);
 }
 
 /**
- * Bring the rollup up to date inside the caller's transaction (every derive ends here), so at
- * every commit the rollup equals a rebuild from the conversations:
- *
- * 1. a changed signature or windows (settings) empties it;
- * 2. the horizon moves to the latest event (in steps of HORIZON_STEP_MS, either direction);
- *    the days of conversations whose windows closed (or re-opened) in between become dirty;
- * 3. every dirty day — these, and the ones the triggers on `conversations` marked for rows
- *    this transaction changed — is recomputed from its conversations.
+ * `SELECT day, channel, population, customer_tier, topic, <sign,> v` over conversation rows:
+ * the additive items of the rows closed at `horizon`, per rollup segment.
  */
-export async function refreshRollups(client: ClientBase, windows?: RollupWindows): Promise<{ days: number }> {
+function aggregateRows(from: Prisma.Sql, w: RollupWindows, horizon: Date, signed: boolean): Prisma.Sql {
+  const values = Prisma.join(ADDITIVE_ITEMS.map((i) => sql`(${i.aggregate})::numeric`));
+  const sign = signed ? Prisma.raw("s.sign,") : Prisma.empty;
+  return sql`
+    SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, s.channel, s.population, s.customer_tier, s.topic, ${sign} ARRAY[${values}] AS v
+    FROM (SELECT c.*, ${flagColumns({ ...w, asOf: horizon })} FROM ${from}) s
+    GROUP BY 1, 2, 3, 4, 5 ${signed ? Prisma.raw(", s.sign") : Prisma.empty}`;
+}
+
+/** Empty the rollup and build it from every conversation closed at `horizon`. */
+async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | null) {
+  await client.query("DELETE FROM conversation_rollups");
+  await client.query("DELETE FROM rollup_changes");
+  await client.query("UPDATE rollup_state SET horizon = $1 WHERE id = 1", [horizon]);
+  if (horizon === null) return;
+  const closed = sql`conversations c
+    WHERE c.started_at IS NOT NULL AND c.ended_at + make_interval(hours => ${closedHours(w)}::int) <= ${horizon}::timestamptz`;
+  await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, v) ${aggregateRows(closed, w, horizon, false)}`);
+}
+
+/**
+ * Bring the rollup up to date inside the caller's transaction (every derive ends here), so at
+ * every commit it equals a rebuild from the conversations (`verify` checks that):
+ *
+ * 1. a changed signature or windows (settings), or no horizon yet, rebuilds it;
+ * 2. the horizon follows the latest event in steps of HORIZON_STEP_MS (either direction): the
+ *    conversations whose windows closed in between are recorded as changes (+1, or -1 back);
+ * 3. the recorded changes — these, and those the triggers on `conversations` recorded for the
+ *    rows this transaction (or an earlier writer outside the ingest path) changed — are
+ *    aggregated and added to their segments' rows. The cost follows the changed rows, not the
+ *    size of the days they fall on.
+ */
+export async function refreshRollups(client: ClientBase, windows?: RollupWindows): Promise<void> {
   const w = windows ?? (await settingsWindows(client));
-  // serialises refreshes; ingests already hold the derive lock, erase and verify may not
+  // serialises refreshes; ingests already hold the derive lock, a restore may not
   const { rows: states } = await client.query<{ signature: string; recontact_hours: number; verification_hours: number; horizon: Date | null }>(
     "SELECT signature, recontact_hours, verification_hours, horizon FROM rollup_state WHERE id = 1 FOR UPDATE",
   );
-  let horizon = states[0]?.horizon ?? null;
-  const state = states[0];
-  if (!state || state.signature !== ROLLUP_SIGNATURE || state.recontact_hours !== w.recontactHours || state.verification_hours !== w.verificationHours) {
-    await client.query("DELETE FROM conversation_rollups");
-    await client.query("DELETE FROM rollup_dirty_days");
-    await client.query(
-      `INSERT INTO rollup_state (id, signature, recontact_hours, verification_hours, horizon) VALUES (1, $1, $2, $3, NULL)
-       ON CONFLICT (id) DO UPDATE SET signature = $1, recontact_hours = $2, verification_hours = $3, horizon = NULL`,
-      [ROLLUP_SIGNATURE, w.recontactHours, w.verificationHours],
-    );
-    horizon = null;
-  }
-
-  const hours = closedHours(w);
   const { rows: latestRows } = await client.query<{ latest: Date | null }>("SELECT max(last_event_at) AS latest FROM conversations");
   const latest = latestRows[0].latest;
-  if (latest === null) {
-    if (horizon !== null) await client.query("DELETE FROM conversation_rollups");
-    await client.query("DELETE FROM rollup_dirty_days");
-    await client.query("UPDATE rollup_state SET horizon = NULL WHERE id = 1");
-    return { days: 0 };
+  const state = states[0];
+  if (!state || state.signature !== ROLLUP_SIGNATURE || state.recontact_hours !== w.recontactHours || state.verification_hours !== w.verificationHours) {
+    await client.query(
+      `INSERT INTO rollup_state (id, signature, recontact_hours, verification_hours) VALUES (1, $1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET signature = $1, recontact_hours = $2, verification_hours = $3`,
+      [ROLLUP_SIGNATURE, w.recontactHours, w.verificationHours],
+    );
+    return rebuild(client, w, latest);
   }
-  if (horizon === null || Math.abs(latest.getTime() - horizon.getTime()) >= HORIZON_STEP_MS) {
-    const [lo, hi] = horizon === null ? [null, latest] : latest < horizon ? [latest, horizon] : [horizon, latest];
+  if (state.horizon === null || latest === null) return rebuild(client, w, latest);
+
+  const horizon = state.horizon;
+  if (Math.abs(latest.getTime() - horizon.getTime()) >= HORIZON_STEP_MS) {
+    const forward = latest > horizon;
+    const [lo, hi] = forward ? [horizon, latest] : [latest, horizon];
     await run(client, sql`
-      INSERT INTO rollup_dirty_days (day)
-      SELECT DISTINCT (c.started_at AT TIME ZONE 'UTC')::date FROM conversations c
+      INSERT INTO rollup_changes (sign, conversation)
+      SELECT ${forward ? 1 : -1}::smallint, c FROM conversations c
       WHERE c.started_at IS NOT NULL
-        AND c.ended_at <= ${hi}::timestamptz - make_interval(hours => ${hours}::int)
-        AND (${lo}::timestamptz IS NULL OR c.ended_at > ${lo}::timestamptz - make_interval(hours => ${hours}::int))
-      ON CONFLICT DO NOTHING`);
+        AND c.ended_at > ${lo}::timestamptz - make_interval(hours => ${closedHours(w)}::int)
+        AND c.ended_at <= ${hi}::timestamptz - make_interval(hours => ${closedHours(w)}::int)`);
     await client.query("UPDATE rollup_state SET horizon = $1 WHERE id = 1", [latest]);
-    horizon = latest;
   }
 
-  await client.query("DELETE FROM conversation_rollups r USING rollup_dirty_days d WHERE r.day = d.day");
-  const values = Prisma.join(ADDITIVE_ITEMS.map((i) => sql`(${i.aggregate})::numeric`));
+  const pending = await client.query("SELECT 1 FROM rollup_changes LIMIT 1");
+  if (!pending.rowCount) return;
+  // every recorded row was closed at the horizon it was recorded under, so its flags are the
+  // same at any later instant: evaluate them at the later of the two horizons
+  const closedAt = latest > horizon ? latest : horizon;
+  // per segment: (items of the +1 rows) - (items of the -1 rows), element by element
   await run(client, sql`
-    INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, v)
-    SELECT s.day, s.channel, s.population, s.customer_tier, s.topic, ARRAY[${values}]
-    FROM rollup_dirty_days d
-    CROSS JOIN LATERAL (
-      SELECT d.day, c.*, ${flagColumns({ ...w, asOf: horizon })}
-      FROM conversations c
-      WHERE c.started_at >= d.day::timestamp AT TIME ZONE 'UTC'
-        AND c.started_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'
-        AND c.ended_at + make_interval(hours => ${hours}::int) <= ${horizon}::timestamptz
-    ) s
-    GROUP BY s.day, s.channel, s.population, s.customer_tier, s.topic`);
-  const { rowCount } = await client.query("DELETE FROM rollup_dirty_days");
-  return { days: rowCount ?? 0 };
+    WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation),
+    signed AS (${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c`, w, closedAt, true)}),
+    delta AS (
+      SELECT day, channel, population, customer_tier, topic, array_agg(total ORDER BY i) AS v
+      FROM (
+        SELECT day, channel, population, customer_tier, topic, i, sum(sign * x) AS total
+        FROM signed, unnest(signed.v) WITH ORDINALITY AS t(x, i)
+        GROUP BY day, channel, population, customer_tier, topic, i
+      ) e
+      GROUP BY day, channel, population, customer_tier, topic
+    )
+    INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, v)
+    SELECT day, channel, population, customer_tier, topic, v FROM delta
+    ON CONFLICT (day, channel, population, customer_tier, topic) DO UPDATE
+    SET v = ARRAY(SELECT a + b FROM unnest(r.v, EXCLUDED.v) WITH ORDINALITY AS t(a, b, i) ORDER BY i)`);
+  // a segment whose last conversation left it
+  await client.query(`DELETE FROM conversation_rollups WHERE v[${INBOUND}] = 0`);
+}
+
+/** Rebuild from scratch at the current horizon (verify compares this with what is stored). */
+export async function rebuildRollups(client: ClientBase): Promise<void> {
+  const w = await settingsWindows(client);
+  const { rows } = await client.query<{ horizon: Date | null }>("SELECT horizon FROM rollup_state WHERE id = 1");
+  await rebuild(client, w, rows[0]?.horizon ?? null);
 }
 
 /** The windows in the settings as this transaction sees them (a restore writes them in it). */

@@ -38,16 +38,17 @@ export interface RollupCoverage {
 /**
  * Whether the rollup can answer this request, read in the caller's snapshot (run it in the
  * same REPEATABLE READ transaction as the query that uses it): built with the request's
- * windows and the current definitions, no dirty day, and an as_of at or after the horizon —
+ * windows and the current definitions, no change waiting to be folded in (a write outside the
+ * ingest path), and an as_of at or after the horizon —
  * every rolled-up conversation is then closed for the request, so its flags are the rollup's.
  */
 export async function rollupCoverage(db: Db, req: MetricsRequest): Promise<RollupCoverage | null> {
   if (!rollupsEnabled()) return null;
-  const rows = await db.$queryRaw<{ signature: string; recontact_hours: number; verification_hours: number; horizon: Date | null; dirty: boolean }[]>`
-    SELECT signature, recontact_hours, verification_hours, horizon, EXISTS (SELECT 1 FROM rollup_dirty_days) AS dirty
+  const rows = await db.$queryRaw<{ signature: string; recontact_hours: number; verification_hours: number; horizon: Date | null; pending: boolean }[]>`
+    SELECT signature, recontact_hours, verification_hours, horizon, EXISTS (SELECT 1 FROM rollup_changes) AS pending
     FROM rollup_state WHERE id = 1`;
   const st = rows[0];
-  if (!st || st.horizon === null || st.dirty || st.signature !== ROLLUP_SIGNATURE) return null;
+  if (!st || st.horizon === null || st.pending || st.signature !== ROLLUP_SIGNATURE) return null;
   if (st.recontact_hours !== req.recontactHours || st.verification_hours !== req.verificationHours) return null;
   if (req.asOf.getTime() < st.horizon.getTime()) return null;
   return { horizon: st.horizon, closedHours: closedHours(req) };

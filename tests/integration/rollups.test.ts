@@ -133,12 +133,12 @@ describe("the stored rollup", () => {
     expect((await verifyDerived()).rollupRowsDiffering).toBe(2); // the tampered row, and the rebuilt one it lacks
   });
 
-  it("is not used where it cannot answer: an earlier as_of, other windows, a dirty day", async () => {
+  it("is not used where it cannot answer: an earlier as_of, other windows, changes not folded in", async () => {
     const base = await resolveMetricsRequest({ from: "2026-05-01", to: "2026-05-31" });
     expect(await rollupCoverage(prisma(), base)).not.toBeNull();
     expect(await rollupCoverage(prisma(), { ...base, asOf: new Date(base.asOf.getTime() - 86_400_000) })).toBeNull();
     expect(await rollupCoverage(prisma(), { ...base, recontactHours: base.recontactHours + 1 })).toBeNull();
-    // a write outside the ingest path leaves its day dirty until the next refresh
+    // a write outside the ingest path leaves its change recorded until the next refresh
     await pool().query(
       "UPDATE conversations SET csat_score = 5 WHERE conversation_id = (SELECT conversation_id FROM conversations WHERE started_at < '2026-05-10' LIMIT 1)",
     );

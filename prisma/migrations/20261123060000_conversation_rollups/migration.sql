@@ -19,11 +19,17 @@ CREATE TABLE "conversation_rollups" (
 );
 CREATE INDEX "conversation_rollups_day_idx" ON "conversation_rollups" ("day");
 
--- days whose rollup rows no longer match the conversations (filled by the triggers below,
--- emptied by the refresh in the same transaction); a request touching one reads live rows
-CREATE TABLE "rollup_dirty_days" (
-    "day" DATE NOT NULL,
-    CONSTRAINT "rollup_dirty_days_pkey" PRIMARY KEY ("day")
+-- one (day, segment) row each, nulls included, so a change merges into its row (ON CONFLICT)
+CREATE UNIQUE INDEX "conversation_rollups_segment_key" ON "conversation_rollups" ("day", "channel", "population", "customer_tier", "topic") NULLS NOT DISTINCT;
+
+-- rolled-up conversation rows as they were before a change (sign -1) and after it (+1), written
+-- by the triggers below and folded into conversation_rollups by the refresh in the same
+-- transaction; one left behind (a write outside the ingest path) makes readers use live rows
+CREATE TABLE "rollup_changes" (
+    "id" BIGSERIAL NOT NULL,
+    "sign" SMALLINT NOT NULL,
+    "conversation" conversations NOT NULL,
+    CONSTRAINT "rollup_changes_pkey" PRIMARY KEY ("id")
 );
 
 CREATE TABLE "rollup_state" (
@@ -39,42 +45,38 @@ CREATE TABLE "rollup_state" (
 INSERT INTO "rollup_state" ("id") VALUES (1);
 
 -- Every write to conversations, whatever the code path (derive, next_contact_at, erase, a
--- future one), marks the days of the rows it changed that were or are rolled up: statement
--- level, set-based over the transition tables.
-CREATE FUNCTION "rollup_mark_dirty"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- future one), records the rolled-up rows it changed: statement level, set-based over the
+-- transition tables, only rows closed at the horizon (the others are not in the rollup).
+CREATE FUNCTION "rollup_record_changes"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO rollup_dirty_days (day)
-    SELECT DISTINCT (r.started_at AT TIME ZONE 'UTC')::date
-    FROM old_rows r, rollup_state st
+    INSERT INTO rollup_changes (sign, conversation)
+    SELECT -1, ROW(r.*)::conversations FROM old_rows r, rollup_state st
     WHERE st.horizon IS NOT NULL AND r.started_at IS NOT NULL
-      AND r.ended_at + make_interval(hours => greatest(st.recontact_hours, st.verification_hours)) <= st.horizon
-    ON CONFLICT DO NOTHING;
+      AND r.ended_at + make_interval(hours => greatest(st.recontact_hours, st.verification_hours)) <= st.horizon;
   END IF;
   IF TG_OP IN ('UPDATE', 'INSERT') THEN
-    INSERT INTO rollup_dirty_days (day)
-    SELECT DISTINCT (r.started_at AT TIME ZONE 'UTC')::date
-    FROM new_rows r, rollup_state st
+    INSERT INTO rollup_changes (sign, conversation)
+    SELECT 1, ROW(r.*)::conversations FROM new_rows r, rollup_state st
     WHERE st.horizon IS NOT NULL AND r.started_at IS NOT NULL
-      AND r.ended_at + make_interval(hours => greatest(st.recontact_hours, st.verification_hours)) <= st.horizon
-    ON CONFLICT DO NOTHING;
+      AND r.ended_at + make_interval(hours => greatest(st.recontact_hours, st.verification_hours)) <= st.horizon;
   END IF;
   RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER "conversations_rollup_insert" AFTER INSERT ON "conversations"
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_mark_dirty"();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_record_changes"();
 CREATE TRIGGER "conversations_rollup_update" AFTER UPDATE ON "conversations"
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_mark_dirty"();
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_record_changes"();
 CREATE TRIGGER "conversations_rollup_delete" AFTER DELETE ON "conversations"
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_mark_dirty"();
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "rollup_record_changes"();
 
 -- TRUNCATE fires no row or statement DML trigger of its own kind: forget every rollup
 CREATE FUNCTION "rollup_reset"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   DELETE FROM conversation_rollups;
-  DELETE FROM rollup_dirty_days;
+  DELETE FROM rollup_changes;
   UPDATE rollup_state SET horizon = NULL;
   RETURN NULL;
 END

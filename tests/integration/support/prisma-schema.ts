@@ -67,7 +67,8 @@ export function readPrismaSchema(path: string): SchemaTable[] {
       const column = /@map\("([^"]+)"\)/.exec(attrs)?.[1] ?? field;
       columnName.set(field, column);
       const native = /@db\.(\w+)(?:\((\d+)\))?/.exec(attrs);
-      let sqlType = SCALAR[type];
+      // Unsupported("conversations"): a type Prisma has no name for, here a table's row type
+      let sqlType = type === "Unsupported" ? (/^\("([^"]+)"\)/.exec(attrs)?.[1] ?? type) : SCALAR[type];
       if (native) {
         if (native[1] === "Timestamptz") sqlType = `timestamp(${native[2] ?? 6}) with time zone`;
         else if (native[1] === "Timestamp") sqlType = `timestamp(${native[2] ?? 6}) without time zone`;
