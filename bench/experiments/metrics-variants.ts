@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { startEmbedded } from "../../lib/db/embedded";
 import { Prisma } from "../../lib/generated/prisma/client";
-import { ADDITIVE_ITEMS, percentileSelectList } from "../../lib/metrics/definitions";
+import { additiveAggregate, ADDITIVE_ITEMS, percentileSelectList } from "../../lib/metrics/definitions";
 import { resolveRequest } from "../../lib/metrics/request";
 import { sliceTable } from "../../lib/metrics/slice";
 import { DEFAULT_METRIC_SETTINGS } from "../../lib/settings/defaults";
@@ -29,7 +29,7 @@ async function main() {
   try {
     const latest = (await c.query<{ at: Date }>("SELECT max(last_event_at) AS at FROM conversations")).rows[0].at;
     const settings = DEFAULT_METRIC_SETTINGS;
-    const noPct = ADDITIVE_ITEMS.map((i) => sql`${i.aggregate} AS ${Prisma.raw(`"${i.alias}"`)}`);
+    const noPct = ADDITIVE_ITEMS.map((i) => sql`${additiveAggregate(i)} AS ${Prisma.raw(`"${i.alias}"`)}`);
     const items = [...noPct, ...percentileSelectList()];
     for (const [label, from, dims] of [["28 d, CUBE(channel, population)", FROM_28, ["channel", "population"]], ["90 d, no grouping", FROM_90, []]] as const) {
       const req = resolveRequest({ from, to: TO, group_by: [...dims] }, latest, settings);

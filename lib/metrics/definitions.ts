@@ -9,7 +9,6 @@ import { capableCondition, MAYBE_UNAVAILABLE } from "./availability";
  */
 const sql = Prisma.sql;
 const raw = Prisma.raw;
-const count = (where: string) => raw(`count(*) FILTER (WHERE ${where})`);
 
 /**
  * A rate is either over conversations (numerator, denominator and pending are row conditions,
@@ -56,14 +55,6 @@ export const RATE_DEFINITIONS = {
   override_rate: events("overrides", "ai_messages"),
 } satisfies Record<string, RateDefinition>;
 
-/** The aggregate SQL of one side of a rate. */
-export function rateAggregate(d: RateDefinition, side: "numerator" | "denominator" | "pending"): Prisma.Sql {
-  const part = d[side];
-  if (part === undefined) return raw("NULL::bigint");
-  if (d.over === "events") return raw(`coalesce(sum(s.${part}), 0)::bigint`);
-  return raw(part === "true" ? "count(*)" : `count(*) FILTER (WHERE ${part})`);
-}
-
 /** Row condition selecting the conversations behind one side of a rate (for drill-down lists). */
 export function rateRowCondition(d: RateDefinition, side: "numerator" | "denominator" | "pending"): Prisma.Sql {
   const part = d[side];
@@ -85,51 +76,68 @@ export const DISTRIBUTIONS = {
 export type DistributionKey = keyof typeof DISTRIBUTIONS;
 
 /**
- * One additive quantity per alias: a count or a sum over slice rows, so the value of a set of
- * conversations is the sum of the values of its parts. Sums are numeric: exact, so the answer
- * does not depend on which rows were added first (rollup, live tail, physical order). Rollup rows store these (lib/rollups)
- * and every request adds rollup rows and live rows with `sum()`; the metrics are assembled from
- * them (assemble.ts). Everything in a metric that is not additive (percentiles) is below.
+ * One additive quantity per alias: how many slice rows `s` match `where`, or the sum of `sum`
+ * over them. The value of a set of conversations is then the sum of the values of its parts:
+ * rollup rows store these (lib/rollups), every request adds rollup rows and live rows, and the
+ * metrics are assembled from them (assemble.ts). Sums of durations are numeric, exact, so an
+ * answer does not depend on which rows were added first. Raw SQL from code only, never request
+ * values.
  */
 export interface AdditiveItem {
   alias: string;
-  /** aggregate over the slice rows `s`; raw SQL from code only, no request values */
-  aggregate: Prisma.Sql;
+  where: string;
+  sum?: string;
+}
+
+/**
+ * The aggregate of an item; with `weight` (an expression of +1 / -1 per row) each row counts
+ * that many times, which is how the rollup folds in removed and added versions of rows at once.
+ */
+export function additiveAggregate(item: AdditiveItem, weight?: string): Prisma.Sql {
+  const filter = item.where === "true" ? "" : ` FILTER (WHERE ${item.where})`;
+  if (item.sum) return raw(`coalesce(sum(${weight ? `${weight} * ` : ""}${item.sum})${filter}, 0)`);
+  return raw(weight ? `coalesce(sum(${weight})${filter}, 0)` : `count(*)${filter}`);
 }
 
 const POPULATION_LITERALS = ["ai_only", "ai_escalated", "human_only", "unhandled"] as const;
 
 function buildAdditiveItems(): AdditiveItem[] {
   const items: AdditiveItem[] = [];
-  const add = (alias: string, aggregate: Prisma.Sql) => items.push({ alias, aggregate });
+  const count = (alias: string, where: string) => items.push({ alias, where });
+  const total = (alias: string, sum: string, where: string) => items.push({ alias, where, sum });
+  const SIDES = { numerator: "num", denominator: "den", pending: "pending" } as const;
   for (const key of RATE_KEYS) {
     const d: RateDefinition = RATE_DEFINITIONS[key];
-    add(`${key}__num`, rateAggregate(d, "numerator"));
-    add(`${key}__den`, rateAggregate(d, "denominator"));
-    if (d.pending) add(`${key}__pending`, rateAggregate(d, "pending"));
+    for (const [side, suffix] of Object.entries(SIDES) as [keyof typeof SIDES, string][]) {
+      const part = d[side];
+      if (part === undefined) continue;
+      // rates over events sum the per-conversation event counts stored at derive time
+      if (d.over === "events") total(`${key}__${suffix}`, `s.${part}`, "true");
+      else count(`${key}__${suffix}`, part);
+    }
   }
   for (const [key, d] of Object.entries(DISTRIBUTIONS)) {
-    add(`${key}__n`, count(d.where));
+    count(`${key}__n`, d.where);
     // AHT = sum / n: a mean is not additive, its parts are
-    if (d.mean) add(`${key}__sum`, raw(`coalesce(sum(s.${d.column}::numeric) FILTER (WHERE ${d.where}), 0)`));
+    if (d.mean) total(`${key}__sum`, `s.${d.column}::numeric`, d.where);
   }
   // CSAT split for the AI-only vs human-only gap
   for (const p of ["ai_only", "human_only"]) {
-    add(`csat_${p}__num`, count(`s.population = '${p}' AND s.csat_score >= 4`));
-    add(`csat_${p}__den`, count(`s.population = '${p}' AND s.csat_score IS NOT NULL`));
+    count(`csat_${p}__num`, `s.population = '${p}' AND s.csat_score >= 4`);
+    count(`csat_${p}__den`, `s.population = '${p}' AND s.csat_score IS NOT NULL`);
   }
   // the inputs of a conversation's cost (metrics.md §3 Cost) per population; the prices are
   // settings, applied in assemble.ts, so a changed price needs no re-aggregation
   for (const p of POPULATION_LITERALS) {
     const pop = `s.population = '${p}'`;
-    add(`cost_${p}__n`, count(pop));
-    add(`cost_${p}__ai`, count(`${pop} AND s.ai_involved`));
-    add(`cost_${p}__human_s`, raw(`coalesce(sum(s.human_handle_s::numeric) FILTER (WHERE ${pop} AND s.human_involved AND s.human_handle_s > 0), 0)`));
-    add(`cost_${p}__human_fallback`, count(`${pop} AND s.human_involved AND NOT s.human_handle_s > 0`));
+    count(`cost_${p}__n`, pop);
+    count(`cost_${p}__ai`, `${pop} AND s.ai_involved`);
+    total(`cost_${p}__human_s`, "s.human_handle_s::numeric", `${pop} AND s.human_involved AND s.human_handle_s > 0`);
+    count(`cost_${p}__human_fallback`, `${pop} AND s.human_involved AND NOT s.human_handle_s > 0`);
   }
-  add("inbound", raw("count(*)"));
+  count("inbound", "true");
   // how many conversations come from a source able to produce each metric's inputs
-  for (const key of MAYBE_UNAVAILABLE) add(`capable_${key}`, count(capableCondition(key)));
+  for (const key of MAYBE_UNAVAILABLE) count(`capable_${key}`, capableCondition(key));
   return items;
 }
 

@@ -1,6 +1,6 @@
 import type { ClientBase } from "pg";
 import { Prisma } from "../generated/prisma/client";
-import { ADDITIVE_ITEMS } from "../metrics/definitions";
+import { additiveAggregate, ADDITIVE_ITEMS } from "../metrics/definitions";
 import { flagColumns } from "../metrics/slice";
 import { DEFAULT_METRIC_SETTINGS, mergeMetricSettings } from "../settings";
 import { closedHours, HORIZON_STEP_MS, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
@@ -13,16 +13,15 @@ async function run(client: ClientBase, q: Prisma.Sql) {
 }
 
 /**
- * `SELECT day, channel, population, customer_tier, topic, <sign,> v` over conversation rows:
- * the additive items of the rows closed at `horizon`, per rollup segment.
+ * `SELECT day, channel, population, customer_tier, topic, v` over conversation rows `c`: the
+ * additive items of each rollup segment, each row counted `weight` times (+1 / -1) when given.
  */
-function aggregateRows(from: Prisma.Sql, w: RollupWindows, horizon: Date, signed: boolean): Prisma.Sql {
-  const values = Prisma.join(ADDITIVE_ITEMS.map((i) => sql`(${i.aggregate})::numeric`));
-  const sign = signed ? Prisma.raw("s.sign,") : Prisma.empty;
+function aggregateRows(from: Prisma.Sql, w: RollupWindows, horizon: Date, weight?: string): Prisma.Sql {
+  const values = Prisma.join(ADDITIVE_ITEMS.map((i) => sql`(${additiveAggregate(i, weight)})::numeric`));
   return sql`
-    SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, s.channel, s.population, s.customer_tier, s.topic, ${sign} ARRAY[${values}] AS v
+    SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, s.channel, s.population, s.customer_tier, s.topic, ARRAY[${values}] AS v
     FROM (SELECT c.*, ${flagColumns({ ...w, asOf: horizon })} FROM ${from}) s
-    GROUP BY 1, 2, 3, 4, 5 ${signed ? Prisma.raw(", s.sign") : Prisma.empty}`;
+    GROUP BY 1, 2, 3, 4, 5`;
 }
 
 /** Empty the rollup and build it from every conversation closed at `horizon`. */
@@ -33,7 +32,7 @@ async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | nul
   if (horizon === null) return;
   const closed = sql`conversations c
     WHERE c.started_at IS NOT NULL AND c.ended_at + make_interval(hours => ${closedHours(w)}::int) <= ${horizon}::timestamptz`;
-  await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, v) ${aggregateRows(closed, w, horizon, false)}`);
+  await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, v) ${aggregateRows(closed, w, horizon)}`);
 }
 
 /**
@@ -85,21 +84,11 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // every recorded row was closed at the horizon it was recorded under, so its flags are the
   // same at any later instant: evaluate them at the later of the two horizons
   const closedAt = latest > horizon ? latest : horizon;
-  // per segment: (items of the +1 rows) - (items of the -1 rows), element by element
+  // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
   await run(client, sql`
-    WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation),
-    signed AS (${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c`, w, closedAt, true)}),
-    delta AS (
-      SELECT day, channel, population, customer_tier, topic, array_agg(total ORDER BY i) AS v
-      FROM (
-        SELECT day, channel, population, customer_tier, topic, i, sum(sign * x) AS total
-        FROM signed, unnest(signed.v) WITH ORDINALITY AS t(x, i)
-        GROUP BY day, channel, population, customer_tier, topic, i
-      ) e
-      GROUP BY day, channel, population, customer_tier, topic
-    )
+    WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation)
     INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, v)
-    SELECT day, channel, population, customer_tier, topic, v FROM delta
+    ${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c`, w, closedAt, "s.sign")}
     ON CONFLICT (day, channel, population, customer_tier, topic) DO UPDATE
     SET v = ARRAY(SELECT a + b FROM unnest(r.v, EXCLUDED.v) WITH ORDINALITY AS t(a, b, i) ORDER BY i)`);
   // a segment whose last conversation left it

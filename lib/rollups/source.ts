@@ -1,6 +1,6 @@
 import { prisma } from "../db/prisma";
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
-import { ADDITIVE_ITEMS } from "../metrics/definitions";
+import { additiveAggregate, ADDITIVE_ITEMS } from "../metrics/definitions";
 import type { MetricsRequest } from "../metrics/request";
 import { filterConditions, sliceTable } from "../metrics/slice";
 import { closedHours, rollupsEnabled, ROLLUP_SIGNATURE } from "./state";
@@ -65,7 +65,7 @@ export const itemColumn = (alias: string) => Prisma.raw(`u."${alias}"`);
  */
 export function additiveRows(req: MetricsRequest, coverage: RollupCoverage | null, dims: AdditiveDimension[]): Prisma.Sql {
   const liveDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].live} AS "${d}"`));
-  const liveItems = ADDITIVE_ITEMS.map((i) => sql`(${i.aggregate})::numeric AS ${Prisma.raw(`"${i.alias}"`)}`);
+  const liveItems = ADDITIVE_ITEMS.map((i) => sql`(${additiveAggregate(i)})::numeric AS ${Prisma.raw(`"${i.alias}"`)}`);
   const groupBy = dims.length ? sql`GROUP BY ${Prisma.join(dims.map((d) => Prisma.raw(DIMENSIONS[d].live)))}` : Prisma.empty;
   if (!coverage) {
     return sql`(SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req)} ${groupBy}) u`;

@@ -7,7 +7,7 @@ import { ADDITIVE_ITEMS } from "../metrics/definitions";
  * the rollup instead of adding new rows to old ones.
  */
 export const ROLLUP_SIGNATURE = createHash("sha256")
-  .update(ADDITIVE_ITEMS.map((i) => `${i.alias}=${i.aggregate.sql}`).join("\n"))
+  .update(JSON.stringify(ADDITIVE_ITEMS))
   .digest("hex")
   .slice(0, 32);
 
