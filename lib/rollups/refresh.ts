@@ -85,14 +85,16 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // same at any later instant: evaluate them at the later of the two horizons
   const closedAt = latest > horizon ? latest : horizon;
   // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
-  await run(client, sql`
+  const { rows: merged } = await run(client, sql`
     WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation)
     INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, v)
     ${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c`, w, closedAt, "s.sign")}
     ON CONFLICT (day, channel, population, customer_tier, topic) DO UPDATE
-    SET v = ARRAY(SELECT a + b FROM unnest(r.v, EXCLUDED.v) WITH ORDINALITY AS t(a, b, i) ORDER BY i)`);
-  // a segment whose last conversation left it
-  await client.query(`DELETE FROM conversation_rollups WHERE v[${INBOUND}] = 0`);
+    SET v = ARRAY(SELECT a + b FROM unnest(r.v, EXCLUDED.v) WITH ORDINALITY AS t(a, b, i) ORDER BY i)
+    RETURNING r.id, ${Prisma.raw(`r.v[${INBOUND}]`)} = 0 AS emptied`);
+  // segments whose last conversation left them
+  const emptied = merged.filter((m: { emptied: boolean }) => m.emptied).map((m: { id: string }) => m.id);
+  if (emptied.length) await client.query("DELETE FROM conversation_rollups WHERE id = ANY($1::bigint[])", [emptied]);
 }
 
 /** Rebuild from scratch at the current horizon (verify compares this with what is stored). */
