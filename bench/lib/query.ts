@@ -2,7 +2,8 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../lib/generated/prisma/client";
 import { computeMetrics } from "../../lib/metrics";
-import { computeTimeseries } from "../../lib/metrics/timeseries";
+import { computeTimeseries, computeTimeseriesSet } from "../../lib/metrics/timeseries";
+import { EXECUTIVE_TRENDS } from "../../components/executive-data";
 import { closePrisma } from "../../lib/db/prisma";
 import { closePool } from "../../lib/db/pool";
 import { BENCH_NOW } from "./data";
@@ -84,12 +85,20 @@ export async function explainDashboardSql(dbUrl: string) {
   };
   const cacheSetting = process.env.METRICS_CACHE;
   process.env.METRICS_CACHE = "0";
+  const trendSeries = Object.values(EXECUTIVE_TRENDS).flatMap((series) => series.map(({ metric, population }) => ({ metric, population })));
   try {
-    await timed("metrics 28 d group_by=channel,population", () => computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }));
-    await timed("metrics 90 d", () => computeMetrics({ from: FROM_90, to: TO }));
-    await timed("timeseries 90 d verified_resolution_rate", () =>
-      computeTimeseries({ from: FROM_90, to: TO, metric: "verified_resolution_rate", interval: "day" }));
+    // through the rollup (lib/rollups) as served, then over the rows alone for comparison
+    for (const [mode, rollups] of [["", undefined], [" (rows only, METRICS_ROLLUPS=0)", "0"]] as const) {
+      if (rollups) process.env.METRICS_ROLLUPS = rollups;
+      await timed(`metrics 28 d group_by=channel,population${mode}`, () => computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }));
+      await timed(`metrics 90 d${mode}`, () => computeMetrics({ from: FROM_90, to: TO }));
+      await timed(`timeseries 90 d verified_resolution_rate${mode}`, () =>
+        computeTimeseries({ from: FROM_90, to: TO, metric: "verified_resolution_rate", interval: "day" }));
+      await timed(`executive page trends: ${trendSeries.length} series, 90 d by week${mode}`, () =>
+        computeTimeseriesSet({ from: FROM_90, to: TO, interval: "week" }, trendSeries));
+    }
   } finally {
+    delete process.env.METRICS_ROLLUPS;
     if (cacheSetting === undefined) delete process.env.METRICS_CACHE;
     else process.env.METRICS_CACHE = cacheSetting;
     await closePrisma();
