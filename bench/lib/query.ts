@@ -2,7 +2,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../lib/generated/prisma/client";
 import { computeMetrics } from "../../lib/metrics";
-import { computeTimeseries, computeTimeseriesSet } from "../../lib/metrics/timeseries";
+import { computeTimeseries, computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
 import { EXECUTIVE_TRENDS } from "../../components/executive-data";
 import { closePrisma } from "../../lib/db/prisma";
 import { closePool } from "../../lib/db/pool";
@@ -85,7 +85,9 @@ export async function explainDashboardSql(dbUrl: string) {
   };
   const cacheSetting = process.env.METRICS_CACHE;
   process.env.METRICS_CACHE = "0";
-  const trendSeries = Object.values(EXECUTIVE_TRENDS).flatMap((series) => series.map(({ metric, population }) => ({ metric, population })));
+  const trendSeries: SeriesRequest[] = Object.values(EXECUTIVE_TRENDS).flatMap((series: readonly SeriesRequest[]) =>
+    series.map(({ metric, population }) => ({ metric, population })),
+  );
   try {
     // through the rollup (lib/rollups) as served, then over the rows alone for comparison
     for (const [mode, rollups] of [["", undefined], [" (rows only, METRICS_ROLLUPS=0)", "0"]] as const) {
