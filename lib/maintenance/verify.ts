@@ -30,7 +30,7 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
     const columns = cols.map((c) => c.column_name).filter((c) => !COMPARED_EXCEPT.has(c));
     await client.query("CREATE TEMP TABLE stored_conversations ON COMMIT DROP AS SELECT * FROM conversations");
     await client.query(
-      "CREATE TEMP TABLE stored_rollups ON COMMIT DROP AS SELECT day, channel, population, customer_tier, topic, v FROM conversation_rollups",
+      "CREATE TEMP TABLE stored_rollups ON COMMIT DROP AS SELECT day, channel, population, customer_tier, topic, counts, sums FROM conversation_rollups",
     );
     const { rows: missing } = await client.query<{ id: string }>(
       `SELECT DISTINCT e.conversation_id AS id FROM events e
@@ -45,11 +45,11 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
     await rebuildRollups(client);
     const { rows: rollupDiff } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (
-         (SELECT day, channel, population, customer_tier, topic, v FROM conversation_rollups
+         (SELECT day, channel, population, customer_tier, topic, counts, sums FROM conversation_rollups
           EXCEPT ALL SELECT * FROM stored_rollups)
          UNION ALL
          (SELECT * FROM stored_rollups
-          EXCEPT ALL SELECT day, channel, population, customer_tier, topic, v FROM conversation_rollups)
+          EXCEPT ALL SELECT day, channel, population, customer_tier, topic, counts, sums FROM conversation_rollups)
        ) d`,
     );
     // column names come from the catalog, not from input

@@ -87,6 +87,8 @@ export interface AdditiveItem {
   alias: string;
   where: string;
   sum?: string;
+  /** a sum of non-integers, kept as numeric (everything else is an integer) */
+  numeric?: boolean;
 }
 
 /**
@@ -104,7 +106,8 @@ const POPULATION_LITERALS = ["ai_only", "ai_escalated", "human_only", "unhandled
 function buildAdditiveItems(): AdditiveItem[] {
   const items: AdditiveItem[] = [];
   const count = (alias: string, where: string) => items.push({ alias, where });
-  const total = (alias: string, sum: string, where: string) => items.push({ alias, where, sum });
+  const total = (alias: string, sum: string, where: string) =>
+    items.push(sum.endsWith("::numeric") ? { alias, where, sum, numeric: true } : { alias, where, sum });
   const SIDES = { numerator: "num", denominator: "den", pending: "pending" } as const;
   for (const key of RATE_KEYS) {
     const d: RateDefinition = RATE_DEFINITIONS[key];

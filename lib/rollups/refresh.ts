@@ -1,25 +1,27 @@
 import type { ClientBase } from "pg";
 import { Prisma } from "../generated/prisma/client";
-import { additiveAggregate, ADDITIVE_ITEMS } from "../metrics/definitions";
+import { additiveAggregate } from "../metrics/definitions";
 import { flagColumns } from "../metrics/slice";
 import { DEFAULT_METRIC_SETTINGS, mergeMetricSettings } from "../settings";
-import { closedHours, HORIZON_STEP_MS, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
+import { closedHours, HORIZON_STEP_MS, ROLLUP_LAYOUT, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
 
 const sql = Prisma.sql;
-const INBOUND = ADDITIVE_ITEMS.findIndex((i) => i.alias === "inbound") + 1;
+const INBOUND = ROLLUP_LAYOUT.find((l) => l.item.alias === "inbound")!;
 
 async function run(client: ClientBase, q: Prisma.Sql) {
   return client.query(q.text, q.values);
 }
 
 /**
- * `SELECT day, channel, population, customer_tier, topic, v` over conversation rows `c`: the
+ * `SELECT day, channel, population, customer_tier, topic, counts, sums` over conversation rows `c`: the
  * additive items of each rollup segment, each row counted `weight` times (+1 / -1) when given.
  */
 function aggregateRows(from: Prisma.Sql, w: RollupWindows, horizon: Date, weight?: string): Prisma.Sql {
-  const values = Prisma.join(ADDITIVE_ITEMS.map((i) => sql`(${additiveAggregate(i, weight)})::numeric`));
+  const array = (column: "counts" | "sums", type: string) =>
+    sql`ARRAY[${Prisma.join(ROLLUP_LAYOUT.filter((l) => l.column === column).map((l) => additiveAggregate(l.item, weight)))}]::${Prisma.raw(type)}`;
   return sql`
-    SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, s.channel, s.population, s.customer_tier, s.topic, ARRAY[${values}] AS v
+    SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, s.channel, s.population, s.customer_tier, s.topic,
+      ${array("counts", "bigint[]")} AS counts, ${array("sums", "numeric[]")} AS sums
     FROM (SELECT c.*, ${flagColumns({ ...w, asOf: horizon })} FROM ${from}) s
     GROUP BY 1, 2, 3, 4, 5`;
 }
@@ -32,7 +34,7 @@ async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | nul
   if (horizon === null) return;
   const closed = sql`conversations c
     WHERE c.started_at IS NOT NULL AND c.ended_at + make_interval(hours => ${closedHours(w)}::int) <= ${horizon}::timestamptz`;
-  await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, v) ${aggregateRows(closed, w, horizon)}`);
+  await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, counts, sums) ${aggregateRows(closed, w, horizon)}`);
 }
 
 /**
@@ -87,11 +89,12 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
   const { rows: merged } = await run(client, sql`
     WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation)
-    INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, v)
+    INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, counts, sums)
     ${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c`, w, closedAt, "s.sign")}
     ON CONFLICT (day, channel, population, customer_tier, topic) DO UPDATE
-    SET v = ARRAY(SELECT a + b FROM unnest(r.v, EXCLUDED.v) WITH ORDINALITY AS t(a, b, i) ORDER BY i)
-    RETURNING r.id, ${Prisma.raw(`r.v[${INBOUND}]`)} = 0 AS emptied`);
+    SET counts = ARRAY(SELECT a + b FROM unnest(r.counts, EXCLUDED.counts) WITH ORDINALITY AS t(a, b, i) ORDER BY i),
+      sums = ARRAY(SELECT a + b FROM unnest(r.sums, EXCLUDED.sums) WITH ORDINALITY AS t(a, b, i) ORDER BY i)
+    RETURNING r.id, ${Prisma.raw(`r.${INBOUND.column}[${INBOUND.index}]`)} = 0 AS emptied`);
   // segments whose last conversation left them
   const emptied = merged.filter((m: { emptied: boolean }) => m.emptied).map((m: { id: string }) => m.id);
   if (emptied.length) await client.query("DELETE FROM conversation_rollups WHERE id = ANY($1::bigint[])", [emptied]);

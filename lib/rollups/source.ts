@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import { additiveAggregate, ADDITIVE_ITEMS } from "../metrics/definitions";
 import type { MetricsRequest } from "../metrics/request";
 import { filterConditions, sliceTable } from "../metrics/slice";
-import { closedHours, rollupsEnabled, ROLLUP_SIGNATURE } from "./state";
+import { closedHours, ROLLUP_LAYOUT, rollupsEnabled, ROLLUP_SIGNATURE } from "./state";
 
 const sql = Prisma.sql;
 type Db = Pick<PrismaClient, "$queryRaw">;
@@ -73,10 +73,12 @@ export function additiveRows(req: MetricsRequest, coverage: RollupCoverage | nul
   // the tail: never ended, or a window still open at the horizon (conversations_ended_at_idx)
   const tail = sql`(c.ended_at IS NULL OR c.ended_at > ${coverage.horizon}::timestamptz - make_interval(hours => ${coverage.closedHours}::int))`;
   const rollupDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].rollup} AS "${d}"`));
-  const rollupItems = ADDITIVE_ITEMS.map((i, k) => Prisma.raw(`r.v[${k + 1}] AS "${i.alias}"`));
+  const rollupItems = ROLLUP_LAYOUT.map((l) => Prisma.raw(`sum(r.${l.column}[${l.index}])::numeric AS "${l.item.alias}"`));
   const rollupWhere = Prisma.join([sql`r.day >= ${req.from}::date`, sql`r.day <= ${req.to}::date`, ...filterConditions(req.filters, "r")], " AND ");
+  // grouped here already, so the caller's CUBE runs over a handful of rows, not every segment-day
+  const rollupGroupBy = dims.length ? sql`GROUP BY ${Prisma.join(dims.map((d) => Prisma.raw(DIMENSIONS[d].rollup)))}` : Prisma.empty;
   return sql`(
-    SELECT ${Prisma.join([...rollupDims, ...rollupItems])} FROM conversation_rollups r WHERE ${rollupWhere}
+    SELECT ${Prisma.join([...rollupDims, ...rollupItems])} FROM conversation_rollups r WHERE ${rollupWhere} ${rollupGroupBy}
     UNION ALL
     SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req, tail)} ${groupBy}
   ) u`;

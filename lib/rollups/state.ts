@@ -2,7 +2,20 @@ import { createHash } from "node:crypto";
 import { ADDITIVE_ITEMS } from "../metrics/definitions";
 
 /**
- * What a rollup row's `v` array means: a hash of every additive item's alias and SQL. A
+ * Where each additive item lives in a rollup row: integers in `counts`, exact non-integer sums
+ * in `sums` (1-based). Two arrays rather than one numeric[]: fixed-width elements are read in
+ * constant time, a numeric[] element only by walking the array (20x slower over 82 items).
+ */
+export const ROLLUP_LAYOUT = (() => {
+  const next = { counts: 0, sums: 0 };
+  return ADDITIVE_ITEMS.map((item) => {
+    const column = item.numeric ? ("sums" as const) : ("counts" as const);
+    return { item, column, index: ++next[column] };
+  });
+})();
+
+/**
+ * What a rollup row's arrays mean: a hash of every additive item's alias and SQL. A
  * deployment that changes a metric definition gets a new signature, and the refresh rebuilds
  * the rollup instead of adding new rows to old ones.
  */

@@ -6,9 +6,10 @@ import { generateDemoEvents } from "../../lib/demo/generate";
 import { eraseCustomer } from "../../lib/maintenance/erase";
 import { verifyDerived } from "../../lib/maintenance/verify";
 import { computeMetrics, parseQuery, resolveMetricsRequest, ZMetricsQuery } from "../../lib/metrics";
-import { ADDITIVE_ITEMS, RATE_KEYS } from "../../lib/metrics/definitions";
+import { RATE_KEYS } from "../../lib/metrics/definitions";
 import { computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
 import { rollupCoverage } from "../../lib/rollups/source";
+import { ROLLUP_LAYOUT } from "../../lib/rollups/state";
 import { arbScenario } from "../reference/arbitraries";
 import { referenceMetrics } from "../reference/metrics";
 import { closeConnections, freshDatabase } from "./support/db";
@@ -43,8 +44,8 @@ async function withoutRollups<T>(fn: () => Promise<T>): Promise<T> {
 
 /** How many conversations the stored rollup holds (its `inbound` item summed). */
 async function rolledUpConversations(): Promise<number> {
-  const k = ADDITIVE_ITEMS.findIndex((i) => i.alias === "inbound") + 1;
-  const { rows } = await pool().query(`SELECT coalesce(sum(v[${k}]), 0)::int AS n FROM conversation_rollups`);
+  const inbound = ROLLUP_LAYOUT.find((l) => l.item.alias === "inbound")!;
+  const { rows } = await pool().query(`SELECT coalesce(sum(${inbound.column}[${inbound.index}]), 0)::int AS n FROM conversation_rollups`);
   return rows[0].n;
 }
 
@@ -129,7 +130,7 @@ describe("the stored rollup", () => {
   });
 
   it("verify names rollup rows that no longer match the conversations", async () => {
-    await pool().query("UPDATE conversation_rollups SET v[1] = v[1] + 1 WHERE id = (SELECT min(id) FROM conversation_rollups)");
+    await pool().query("UPDATE conversation_rollups SET counts[1] = counts[1] + 1 WHERE id = (SELECT min(id) FROM conversation_rollups)");
     expect((await verifyDerived()).rollupRowsDiffering).toBe(2); // the tampered row, and the rebuilt one it lacks
   });
 

@@ -12,9 +12,11 @@ CREATE TABLE "conversation_rollups" (
     "population" TEXT NOT NULL,
     "customer_tier" TEXT,
     "topic" TEXT,
-    -- one value per lib/metrics/definitions.ts ADDITIVE_ITEMS entry, in that order; numeric so
-    -- sums of durations are exact and the same whatever the order they were added in
-    "v" DECIMAL[],
+    -- the lib/metrics/definitions.ts ADDITIVE_ITEMS in their order (lib/rollups/state.ts
+    -- ROLLUP_LAYOUT): integers here, sums of durations in numeric, exact whatever the order
+    -- they were added in
+    "counts" BIGINT[],
+    "sums" DECIMAL[],
     CONSTRAINT "conversation_rollups_pkey" PRIMARY KEY ("id")
 );
 CREATE INDEX "conversation_rollups_day_idx" ON "conversation_rollups" ("day");
