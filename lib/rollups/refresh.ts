@@ -1,4 +1,6 @@
 import type { ClientBase } from "pg";
+import { LOCKS } from "../db/locks";
+import { pool } from "../db/pool";
 import { Prisma } from "../generated/prisma/client";
 import { additiveAggregate } from "../metrics/definitions";
 import { flagColumns } from "../metrics/slice";
@@ -98,6 +100,25 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // segments whose last conversation left them
   const emptied = merged.filter((m: { emptied: boolean }) => m.emptied).map((m: { id: string }) => m.id);
   if (emptied.length) await client.query("DELETE FROM conversation_rollups WHERE id = ANY($1::bigint[])", [emptied]);
+}
+
+/**
+ * Bring the rollup up to date outside an ingest — after the windows changed in the settings, so
+ * dashboards do not read rows alone until the next ingest. Takes the derive lock like an ingest.
+ */
+export async function refreshRollupsNow(): Promise<void> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [LOCKS.derive]);
+    await refreshRollups(client);
+    await client.query("COMMIT");
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
 }
 
 /** Rebuild from scratch at the current horizon (verify compares this with what is stored). */

@@ -17,7 +17,12 @@ const READ_TRANSACTION = { isolationLevel: Prisma.TransactionIsolationLevel.Repe
  * ingest commits.
  */
 export function inSnapshot<T>(fn: (db: Db) => Promise<T>): Promise<T> {
-  return prisma().$transaction((tx) => fn(tx), READ_TRANSACTION);
+  return prisma().$transaction(async (tx) => {
+    // the exact percentiles sort every duration of the range: at 1 M conversations the default
+    // 4 MB spilled them to disk (90 days: 1.9 s -> 1.2 s with 64 MB); only this transaction
+    await tx.$executeRaw`SET LOCAL work_mem = '64MB'`;
+    return fn(tx);
+  }, READ_TRANSACTION);
 }
 
 /** Columns a request can group the additive rows by, on a live slice row `s` and on a rollup row `r`. */

@@ -8,6 +8,7 @@ import { verifyDerived } from "../../lib/maintenance/verify";
 import { computeMetrics, parseQuery, resolveMetricsRequest, ZMetricsQuery } from "../../lib/metrics";
 import { RATE_KEYS } from "../../lib/metrics/definitions";
 import { computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
+import { refreshRollupsNow } from "../../lib/rollups/refresh";
 import { rollupCoverage } from "../../lib/rollups/source";
 import { ROLLUP_LAYOUT } from "../../lib/rollups/state";
 import { arbScenario } from "../reference/arbitraries";
@@ -118,11 +119,16 @@ describe("the stored rollup", () => {
     await eraseCustomer(String(old.customer_id));
     expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0 });
 
-    // new windows: the next refresh rebuilds for them, and answers still equal the rows-only ones
+    // new windows: the rollup is not used for them until rebuilt (as the settings page does
+    // after saving, or the next ingest), then answers still equal the rows-only ones
     await pool().query(`INSERT INTO settings (key, value) VALUES ('verification_hours', '24'), ('recontact_hours', '12')`);
-    await ingestJson([{ event_id: "after-settings", conversation_id: "n-1", type: "conversation_started", at: "2026-05-31T23:00:00Z", customer_id: "c-new", channel: "chat" }]);
+    const after = await resolveMetricsRequest({ from: "2026-05-01", to: "2026-05-31" });
+    expect(await rollupCoverage(prisma(), after)).toBeNull();
+    await refreshRollupsNow();
+    expect(await rollupCoverage(prisma(), after)).not.toBeNull();
     const { rows } = await pool().query("SELECT recontact_hours, verification_hours FROM rollup_state");
     expect(rows[0]).toEqual({ recontact_hours: 12, verification_hours: 24 });
+    await ingestJson([{ event_id: "after-settings", conversation_id: "n-1", type: "conversation_started", at: "2026-05-31T23:00:00Z", customer_id: "c-new", channel: "chat" }]);
     expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0 });
     const q = { from: "2026-05-01", to: "2026-05-31", group_by: ["channel", "population"] as ("channel" | "population")[] };
     expect(await rollupCoverage(prisma(), await resolveMetricsRequest(q))).not.toBeNull();
