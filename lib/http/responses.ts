@@ -1,6 +1,11 @@
 /** The one place HTTP responses are shaped: api.md's `{"error": {"code", "message"}}` envelope. */
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data), {
+  return jsonText(JSON.stringify(data), status, headers);
+}
+
+/** An already serialised JSON body (cached answers). */
+export function jsonText(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, {
     status,
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
   });

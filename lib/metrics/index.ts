@@ -1,7 +1,7 @@
 import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
 import { resolveRequest, type MetricsRequest, type TMetricsQuery } from "./request";
-import { cached } from "./cache";
+import { cached, cachedAt, cachedFrozen, dataVersion } from "./cache";
 import { querySegments } from "./segments";
 import type { MetricsResponse } from "./types";
 
@@ -14,15 +14,31 @@ export async function resolveMetricsRequest(q: TMetricsQuery): Promise<MetricsRe
   return resolveRequest(q, latest, settings);
 }
 
-/** GET /api/v1/metrics, the CLI `metrics` command and the pages all come through here. */
-export async function computeMetrics(q: TMetricsQuery): Promise<MetricsResponse> {
-  const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
-  const req = resolveRequest(q, latest, settings);
-  const segments = await cached(["segments", req, settings], () => querySegments(req, settings));
+function metricsResponse(req: MetricsRequest, segments: MetricsResponse["segments"]): MetricsResponse {
   return {
     as_of: req.asOf.toISOString(),
     range: { from: req.from, to: req.to },
     windows: { recontact_hours: req.recontactHours, verification_hours: req.verificationHours },
     segments,
   };
+}
+
+/** The CLI `metrics` command and the pages come through here, the API through computeMetricsJson. */
+export async function computeMetrics(q: TMetricsQuery): Promise<MetricsResponse> {
+  const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
+  const req = resolveRequest(q, latest, settings);
+  const segments = await cached(["segments", req, settings], () => querySegments(req, settings));
+  return metricsResponse(req, segments);
+}
+
+/**
+ * GET /api/v1/metrics: computeMetrics serialised, and cached serialised, so a cache hit neither
+ * copies nor re-serialises a grouped answer (~120 kB: 4.5 of the 7.4 ms of CPU a warm call took).
+ */
+export async function computeMetricsJson(q: TMetricsQuery): Promise<string> {
+  const [latest, settings, version] = await Promise.all([latestEventAt(), getMetricSettings(), dataVersion()]);
+  const req = resolveRequest(q, latest, settings);
+  return cachedFrozen(version, ["metrics-json", req, settings], async () =>
+    JSON.stringify(metricsResponse(req, await cachedAt(version, ["segments", req, settings], () => querySegments(req, settings)))),
+  );
 }

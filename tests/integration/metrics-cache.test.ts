@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eraseCustomer } from "../../lib/maintenance/erase";
-import { computeMetrics } from "../../lib/metrics";
+import { computeMetrics, computeMetricsJson } from "../../lib/metrics";
 import { closeConnections, freshDatabase } from "./support/db";
 import { ingestJson } from "./support/ingest";
 
@@ -26,6 +26,14 @@ describe("metric results cached until the data changes", () => {
     expect((await computeMetrics(Q)).segments[0].metrics.inbound.value).toBe(2);
     await eraseCustomer("b");
     expect((await computeMetrics(Q)).segments[0].metrics.inbound.value).toBe(1);
+  });
+
+  it("the API's serialised answer is the object answer, and is invalidated the same way", async () => {
+    const grouped = { ...Q, group_by: ["channel", "population"] as ("channel" | "population")[] };
+    expect(JSON.parse(await computeMetricsJson(grouped))).toEqual(JSON.parse(JSON.stringify(await computeMetrics(grouped))));
+    const before = JSON.parse(await computeMetricsJson(Q)).segments[0].metrics.inbound.value;
+    await ingestJson([start("k3", "e")]);
+    expect(JSON.parse(await computeMetricsJson(Q)).segments[0].metrics.inbound.value).toBe(before + 1);
   });
 
   it("never mixes up two databases at the same data version", async () => {

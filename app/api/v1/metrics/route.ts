@@ -1,7 +1,7 @@
 import { requireApi } from "@/lib/auth/principal";
 import { queryRoute } from "@/lib/http/query";
-import { json } from "@/lib/http/responses";
-import { computeMetrics, ZMetricsQuery } from "@/lib/metrics";
+import { jsonText } from "@/lib/http/responses";
+import { computeMetricsJson, ZMetricsQuery } from "@/lib/metrics";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export async function GET(req: Request): Promise<Response> {
   const principal = await requireApi(req, "read");
   if (principal instanceof Response) return principal;
-  return queryRoute(req, ZMetricsQuery, async (query) => json(await computeMetrics(query)));
+  return queryRoute(req, ZMetricsQuery, async (query) => jsonText(await computeMetricsJson(query)));
 }
