@@ -53,7 +53,10 @@ async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | nul
  */
 export async function refreshRollups(client: ClientBase, windows?: RollupWindows): Promise<void> {
   const w = windows ?? (await settingsWindows(client));
-  // serialises refreshes; ingests already hold the derive lock, a restore may not
+  // Serialises refreshes. Every writer of conversations in the product holds the derive lock
+  // (ingest, erase, refreshRollupsNow) or locks every table (restore), so no write races a
+  // horizon step; a manual UPDATE running during one could be recorded against the old
+  // horizon, and verify would name the difference.
   const { rows: states } = await client.query<{ signature: string; recontact_hours: number; verification_hours: number; horizon: Date | null }>(
     "SELECT signature, recontact_hours, verification_hours, horizon FROM rollup_state WHERE id = 1 FOR UPDATE",
   );
