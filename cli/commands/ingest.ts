@@ -4,6 +4,7 @@ import { createGunzip } from "node:zlib";
 import { Transform, type Readable } from "node:stream";
 import { AtomicRejection, INGEST_FORMATS, IngestParseError, ingestStream, type IngestFormat } from "../../lib/ingest";
 import { savedMapping } from "../../lib/ingest/mappings";
+import { ingestNice, lowerOwnPriority } from "../../lib/ingest/priority";
 import { detectFormat, isPresetName, type DetectedFormat } from "../../lib/ingest/presets";
 import { peekStream } from "../../lib/ingest/presets/common";
 import { parse, UsageError } from "../args";
@@ -57,6 +58,12 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isSafeInteger(commitEvery) || commitEvery < 0) {
     throw new UsageError("--commit-every must be a whole number of events (0: the whole file in one transaction)");
   }
+  let nice: number;
+  try {
+    nice = ingestNice();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   if (values.format !== undefined && !INGEST_FORMATS.includes(values.format as IngestFormat)) {
     throw new UsageError(`--format must be one of ${INGEST_FORMATS.join(", ")}`);
   }
@@ -68,6 +75,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`cannot read ${file}: ${(e as Error).message}\n`);
     return 1;
   }
+  // parsing yields the CPU to the dashboards too (its PostgreSQL backends are lowered per part)
+  lowerOwnPriority(nice);
   const bar = process.stderr.isTTY ? progressBar(size) : undefined;
   let bytes = 0;
   const counter = new Transform({

@@ -1,6 +1,7 @@
 import type { PoolClient } from "pg";
 import { pool } from "../db/pool";
 import type { IngestOptions } from "./index";
+import { isBackground, lowerBackendPriority } from "./priority";
 import { createStaging, StagingWriter } from "./staging";
 import { finishImport, insertImport, lineOf, phase, storeStaged } from "./store";
 import { IngestParseError, type IngestResult, type RawRecord, type RejectedEvent, type StagedRecord } from "./types";
@@ -9,14 +10,17 @@ import { IngestParseError, type IngestResult, type RawRecord, type RejectedEvent
 interface Part {
   client: PoolClient;
   writer: StagingWriter;
+  /** its backend runs at background priority: closed after the part, not returned to the pool */
+  lowered: boolean;
 }
 
-async function openPart(): Promise<Part> {
+async function openPart(background: boolean): Promise<Part> {
   const client = await pool().connect();
   try {
+    const lowered = background && (await lowerBackendPriority(client)) !== null;
     await client.query("BEGIN");
     await createStaging(client);
-    return { client, writer: new StagingWriter(client) };
+    return { client, writer: new StagingWriter(client), lowered };
   } catch (e) {
     client.release(e as Error);
     throw e;
@@ -31,7 +35,7 @@ async function commitPart(part: Part, importId: string): Promise<{ staged: numbe
     const accepted = await storeStaged(part.client, importId);
     await part.client.query("COMMIT");
     phase("commit (part)");
-    part.client.release();
+    part.client.release(part.lowered || undefined);
     return { staged: part.writer.count, accepted };
   } catch (e) {
     await part.client.query("ROLLBACK").catch(() => {});
@@ -86,7 +90,7 @@ export async function ingestInChunks(
       if (opts.onProgress && seen % 10_000 === 0) opts.onProgress(seen);
       const line = lineOf(record, rejected);
       if (line === null) continue;
-      part ??= await openPart();
+      part ??= await openPart(isBackground(opts.source));
       const full = part.writer.writeLine(line);
       if (full) await full;
       if (part.writer.count >= opts.commitEvery) {

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import { pool } from "../db/pool";
 import { ingestInChunks } from "./chunked";
 import { readSource } from "./sources";
+import { isBackground, lowerBackendPriority } from "./priority";
 import { readCanonicalCsv } from "./sources/csv";
 import { createStaging, StagingWriter } from "./staging";
 import { finishImport, insertImport, lineOf, phase, recordImport, storeStaged } from "./store";
@@ -19,7 +20,7 @@ export interface IngestOptions {
    * Absent: the whole input is one transaction. Ignored with `atomic`.
    */
   commitEvery?: number;
-  /** where the batch came from: api, cli, upload, demo */
+  /** where the batch came from: api, cli, upload, demo (all but api run at background priority) */
   source: string;
   fileName?: string;
   createdBy?: string;
@@ -57,7 +58,9 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | StagedRec
   let committed = false;
   phase(null);
   let failure: Error | undefined;
+  let lowered = false;
   try {
+    if (isBackground(opts.source)) lowered = (await lowerBackendPriority(client)) !== null;
     await client.query("BEGIN");
     await createStaging(client);
     const writer = new StagingWriter(client);
@@ -100,7 +103,9 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | StagedRec
     }
     throw e;
   } finally {
-    // a connection that failed mid-COPY is not trusted back into the pool
-    client.release(failure && !(failure instanceof IngestParseError || failure instanceof AtomicRejection) ? failure : undefined);
+    // a connection that failed mid-COPY is not trusted back into the pool, nor is a backend at
+    // background priority (the next user of the pool may be a dashboard)
+    const broken = failure && !(failure instanceof IngestParseError || failure instanceof AtomicRejection);
+    client.release(broken ? failure : lowered ? true : undefined);
   }
 }
