@@ -3,7 +3,7 @@ import { pool } from "../db/pool";
 import type { IngestOptions } from "./index";
 import { isBackground, lowerBackendPriority } from "./priority";
 import { createStaging, StagingWriter } from "./staging";
-import { finishImport, insertImport, lineOf, phase, storeStaged } from "./store";
+import { deriveStaged, finishImport, insertImport, insertStaged, lineOf, phaseTimer } from "./store";
 import { IngestParseError, type IngestResult, type RawRecord, type RejectedEvent, type StagedRecord } from "./types";
 
 /** One part of a big input: its own connection, transaction and staging table. */
@@ -27,21 +27,53 @@ async function openPart(background: boolean): Promise<Part> {
   }
 }
 
-async function commitPart(part: Part, importId: string): Promise<{ staged: number; accepted: number }> {
-  try {
+/** A part on its way to the database: inserted into events first, committed after its derive. */
+interface InFlight {
+  /** when its insert into events finished (ms since epoch) */
+  inserted: Promise<number>;
+  committed: Promise<void>;
+}
+
+const SETTLED: InFlight = { inserted: Promise.resolve(0), committed: Promise.resolve() };
+
+/**
+ * Store one part behind `previous`: its insert runs after the previous part's insert (arrival
+ * order = events.id order), its derive and commit after the previous part's commit (so parts
+ * commit in file order and a failed part stops all later ones). The insert overlaps the previous
+ * part's derive: two stages on two connections, where they used to run one after the other.
+ */
+function storePart(part: Part, importId: string, previous: InFlight, onCommitted: (accepted: number) => void): InFlight {
+  const phase = phaseTimer();
+  let accepted = 0;
+  const inserted = (async () => {
     await part.writer.end();
-    // what the database waited for Node: parsing not hidden behind the previous part's insert
-    phase("parse + COPY not overlapped (part)");
-    const accepted = await storeStaged(part.client, importId);
-    await part.client.query("COMMIT");
-    phase("commit (part)");
+    const copied = Date.now();
+    const free = await previous.inserted;
+    // what the insert stage waited for Node: parsing not hidden behind the other parts' work
+    if (process.env.INGEST_TIMING === "1") process.stderr.write(`[ingest] parse + COPY not overlapped (part): ${Math.max(0, copied - free)} ms\n`);
+    phase("end COPY, wait for the previous insert (part)");
+    accepted = await insertStaged(part.client, importId, phase);
+    return Date.now();
+  })();
+  const committed = (async () => {
+    try {
+      await inserted;
+      await previous.committed;
+      await deriveStaged(part.client, accepted, phase);
+      await part.client.query("COMMIT");
+      phase("commit (part)");
+    } catch (e) {
+      await part.client.query("ROLLBACK").catch(() => {});
+      part.client.release(e as Error); // may hold the insert lock (lib/ingest/store.ts): discarded
+      throw e;
+    }
     part.client.release(part.lowered || undefined);
-    return { staged: part.writer.count, accepted };
-  } catch (e) {
-    await part.client.query("ROLLBACK").catch(() => {});
-    part.client.release(e as Error);
-    throw e;
-  }
+    onCommitted(accepted);
+  })();
+  // surfaced where they are awaited (the next part, the caller's final await)
+  inserted.catch(() => {});
+  committed.catch(() => {});
+  return { inserted, committed };
 }
 
 async function abandonPart(part: Part) {
@@ -65,23 +97,22 @@ export async function ingestInChunks(
   const started = new Date();
   const rejected: RejectedEvent[] = [];
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected };
-  phase(null);
   const importId = await insertImport(pool(), opts, started);
   let part: Part | null = null;
-  // the part being committed while the next one is parsed; at most one at a time
-  let committing: Promise<void> = Promise.resolve();
+  // the last part handed to the database; Node parses at most one part ahead of its insert
+  let inflight: InFlight = SETTLED;
   const commit = async (closing: Part) => {
     try {
-      await committing;
+      await inflight.inserted;
     } catch (e) {
       await abandonPart(closing);
       throw e;
     }
-    committing = commitPart(closing, importId).then((r) => {
-      result.accepted += r.accepted;
-      result.duplicates += r.staged - r.accepted;
+    const staged = closing.writer.count;
+    inflight = storePart(closing, importId, inflight, (accepted) => {
+      result.accepted += accepted;
+      result.duplicates += staged - accepted;
     });
-    committing.catch(() => {}); // surfaced by the next await of `committing`
   };
   let seen = 0;
   try {
@@ -104,13 +135,14 @@ export async function ingestInChunks(
       part = null;
       await commit(closing);
     }
-    await committing;
+    await inflight.committed;
     opts.onProgress?.(seen);
     await finishImport(pool(), importId, "done", result);
     return result;
   } catch (e) {
     if (part) await abandonPart(part);
-    await committing.catch(() => {});
+    await inflight.committed.catch(() => {}); // each part settles after the one before it
+
     await finishImport(pool(), importId, "failed", result, (e as Error).message).catch(() => {});
     if (e instanceof IngestParseError && result.accepted > 0) {
       throw new IngestParseError(

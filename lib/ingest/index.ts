@@ -5,7 +5,7 @@ import { readSource } from "./sources";
 import { isBackground, lowerBackendPriority } from "./priority";
 import { readCanonicalCsv } from "./sources/csv";
 import { createStaging, StagingWriter } from "./staging";
-import { finishImport, insertImport, lineOf, phase, recordImport, storeStaged } from "./store";
+import { finishImport, insertImport, lineOf, phaseTimer, recordImport, storeStaged } from "./store";
 import { IngestParseError, type IngestFormat, type IngestResult, type RawRecord, type RejectedEvent, type StagedRecord } from "./types";
 
 export * from "./types";
@@ -56,7 +56,7 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | StagedRec
   const rejected: RejectedEvent[] = [];
   const started = new Date();
   let committed = false;
-  phase(null);
+  const phase = phaseTimer();
   let failure: Error | undefined;
   let lowered = false;
   try {
@@ -88,7 +88,7 @@ export async function ingestRecords(records: AsyncIterable<RawRecord | StagedRec
       throw new AtomicRejection(result);
     }
     const importId = await insertImport(client, opts, started);
-    const accepted = await storeStaged(client, importId);
+    const accepted = await storeStaged(client, importId, phase);
     const result = { accepted, duplicates: writer.count - accepted, rejected };
     await finishImport(client, importId, "done", result);
     await client.query("COMMIT");

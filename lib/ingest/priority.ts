@@ -12,7 +12,7 @@ import type { PoolClient } from "pg";
  *
  * `INGEST_NICE` (0–19, default 10; 0 turns this off).
  */
-export function ingestNice(env: NodeJS.ProcessEnv = process.env): number {
+export function ingestNice(env: Record<string, string | undefined> = process.env): number {
   const raw = env.INGEST_NICE;
   if (raw === undefined || raw.trim() === "") return 10;
   const n = Number(raw);
