@@ -34,8 +34,6 @@ interface InFlight {
   committed: Promise<void>;
 }
 
-const SETTLED: InFlight = { inserted: Promise.resolve(0), committed: Promise.resolve() };
-
 /**
  * Store one part behind `previous`: its insert runs after the previous part's insert (arrival
  * order = events.id order), its derive and commit after the previous part's commit (so parts
@@ -100,7 +98,7 @@ export async function ingestInChunks(
   const importId = await insertImport(pool(), opts, started);
   let part: Part | null = null;
   // the last part handed to the database; Node parses at most one part ahead of its insert
-  let inflight: InFlight = SETTLED;
+  let inflight: InFlight = { inserted: Promise.resolve(Date.now()), committed: Promise.resolve() };
   const commit = async (closing: Part) => {
     try {
       await inflight.inserted;
