@@ -1,3 +1,4 @@
+import { LOCKS } from "../db/locks";
 import { prisma } from "../db/prisma";
 import { resolveMetricsRequest } from "../metrics";
 import type { TMetricsQuery } from "../metrics/request";
@@ -181,7 +182,14 @@ export async function importHistory(limit = 20, samples = 5): Promise<ImportReco
       first_rejections: RejectionSample[] | null;
     }[]
   >`
-    SELECT i.id::text AS id, i.source, i.format, i.file_name, i.created_by, i.started_at, i.finished_at, i.status,
+    SELECT i.id::text AS id, i.source, i.format, i.file_name, i.created_by, i.started_at, i.finished_at,
+      -- running, but the lock its ingest holds while it runs is gone: the process ended (killed)
+      CASE WHEN i.status = 'running' AND NOT EXISTS (
+        SELECT 1 FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.classid = ${LOCKS.importRunning}::oid AND l.objid = (i.id % 2147483647)::oid)
+      THEN 'interrupted' ELSE i.status END AS status,
       i.accepted, i.duplicates, i.rejected_count,
       (SELECT jsonb_agg(r.x ORDER BY r.o) FROM jsonb_array_elements(i.rejected) WITH ORDINALITY AS r(x, o) WHERE r.o <= ${samples})
         AS first_rejections

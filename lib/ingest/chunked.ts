@@ -1,4 +1,5 @@
 import type { PoolClient } from "pg";
+import { LOCKS, runningLockKey } from "../db/locks";
 import { pool } from "../db/pool";
 import type { IngestOptions } from "./index";
 import { isBackground, lowerBackendPriority } from "./priority";
@@ -25,6 +26,33 @@ async function openPart(background: boolean): Promise<Part> {
     client.release(e as Error);
     throw e;
   }
+}
+
+/**
+ * The import is marked running in its own committed row (the parts commit separately), so a
+ * killed process would leave it marked running for ever: while it runs, one session holds an
+ * advisory lock on its id, which PostgreSQL drops with the session however the process ends.
+ */
+async function startRunningImport(opts: IngestOptions, started: Date): Promise<{ importId: string; release(): Promise<void> }> {
+  const client = await pool().connect();
+  let importId: string;
+  try {
+    // the row becomes visible with its lock already held: never seen running without it
+    await client.query("BEGIN");
+    importId = await insertImport(client, opts, started);
+    await client.query("SELECT pg_advisory_lock($1, $2)", [LOCKS.importRunning, runningLockKey(importId)]);
+    await client.query("COMMIT");
+  } catch (e) {
+    client.release(e as Error);
+    throw e;
+  }
+  return {
+    importId,
+    release: async () => {
+      const ok = await client.query("SELECT pg_advisory_unlock($1, $2)", [LOCKS.importRunning, runningLockKey(importId)]).then(() => true, () => false);
+      client.release(ok ? undefined : true);
+    },
+  };
 }
 
 /** A part on its way to the database: inserted into events first, committed after its derive. */
@@ -95,7 +123,8 @@ export async function ingestInChunks(
   const started = new Date();
   const rejected: RejectedEvent[] = [];
   const result: IngestResult = { accepted: 0, duplicates: 0, rejected };
-  const importId = await insertImport(pool(), opts, started);
+  const running = await startRunningImport(opts, started);
+  const importId = running.importId;
   let part: Part | null = null;
   // the last part handed to the database; Node parses at most one part ahead of its insert
   let inflight: InFlight = { inserted: Promise.resolve(Date.now()), committed: Promise.resolve() };
@@ -149,5 +178,7 @@ export async function ingestInChunks(
       );
     }
     throw e;
+  } finally {
+    await running.release();
   }
 }

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { demoEventsToCsv } from "../../lib/demo/generate";
 import { pool } from "../../lib/db/pool";
 import { IngestParseError, ingestStream, type IngestResult } from "../../lib/ingest";
+import { importHistory } from "../../lib/data-quality";
 import { verifyDerived } from "../../lib/maintenance/verify";
 import { closeConnections, freshDatabase } from "./support/db";
 
@@ -69,6 +70,25 @@ describe("ingest in parts (--commit-every)", () => {
     expect((await verifyDerived()).mismatched).toEqual([]);
     // which copy of a conversation_started arrived first may differ; the demo's starts never conflict
     expect((await snapshot()).conversations).toEqual(expected);
+  });
+
+  it("an import whose process ended without finishing shows as interrupted, one still running as running", async () => {
+    await freshDatabase();
+    const [header, ...rows] = [...demoEventsToCsv({ conversations: 60, seed: 12, days: 10, now: NOW })].join("").trimEnd().split("\n");
+    let during: string[] = [];
+    async function* body() {
+      yield Buffer.from([header, ...rows.slice(0, 200)].join("\n") + "\n");
+      await new Promise((r) => setTimeout(r, 100)); // the first parts commit meanwhile
+      during = (await importHistory()).map((i) => i.status);
+      yield Buffer.from(rows.slice(200).join("\n") + "\n");
+    }
+    await ingestStream(Readable.from(body()), { format: "canonical", source: "cli", commitEvery: 50 });
+    expect(during).toEqual(["running"]);
+    expect((await importHistory()).map((i) => i.status)).toEqual(["done"]);
+
+    // what a SIGKILL leaves: the row says running, and no session holds its lock
+    await pool().query(`INSERT INTO imports (source, format, started_at, status, accepted) VALUES ('cli', 'canonical', now(), 'running', 50)`);
+    expect((await importHistory()).map((i) => i.status)).toEqual(["interrupted", "done"]);
   });
 
   it("a file that breaks midway keeps the parts before it, consistent, and says so; re-running completes it", async () => {

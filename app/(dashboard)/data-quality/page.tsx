@@ -239,6 +239,11 @@ async function DataQuality({ query }: { query: TMetricsQuery }) {
                       ) : (
                         <span className="font-medium text-orange-950"><span aria-hidden="true">✕ </span>{i.status}</span>
                       )}
+                      {i.status === "interrupted" ? (
+                        <span className="block max-w-48 text-xs text-slate-600">
+                          the process ended before the file did; the parts counted here are stored, and loading the file again adds the rest
+                        </span>
+                      ) : null}
                     </td>
                     <td className="px-3 py-1.5 text-right tabular-nums">{formatCount(i.accepted)}</td>
                     <td className="px-3 py-1.5 text-right tabular-nums">{formatCount(i.duplicates)}</td>
