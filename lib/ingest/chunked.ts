@@ -126,15 +126,22 @@ export async function ingestInChunks(
   const running = await startRunningImport(opts, started);
   const importId = running.importId;
   let part: Part | null = null;
-  // the last part handed to the database; Node parses at most one part ahead of its insert
+  // the last part handed to the database, and the one before it. A part starts its insert once
+  // the previous one has inserted and the one before that has committed: one part derives, one
+  // inserts, one is parsed. Inserts are faster than derives, and without the second condition
+  // they ran ahead until the pool ran out of connections, each an open transaction with its
+  // staging table (holding back vacuum's horizon too).
   let inflight: InFlight = { inserted: Promise.resolve(Date.now()), committed: Promise.resolve() };
+  let before: Promise<void> = Promise.resolve();
   const commit = async (closing: Part) => {
     try {
       await inflight.inserted;
+      await before;
     } catch (e) {
       await abandonPart(closing);
       throw e;
     }
+    before = inflight.committed;
     const staged = closing.writer.count;
     inflight = storePart(closing, importId, inflight, (accepted) => {
       result.accepted += accepted;

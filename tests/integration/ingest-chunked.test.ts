@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { demoEventsToCsv } from "../../lib/demo/generate";
 import { pool } from "../../lib/db/pool";
@@ -89,6 +90,38 @@ describe("ingest in parts (--commit-every)", () => {
     // what a SIGKILL leaves: the row says running, and no session holds its lock
     await pool().query(`INSERT INTO imports (source, format, started_at, status, accepted) VALUES ('cli', 'canonical', now(), 'running', 50)`);
     expect((await importHistory()).map((i) => i.status)).toEqual(["interrupted", "done"]);
+  });
+
+  it("keeps at most three parts in flight: one deriving, one inserting, one being parsed", async () => {
+    const url = await freshDatabase();
+    const csv = [...demoEventsToCsv({ conversations: 400, seed: 13, days: 10, now: NOW })].join("");
+    const observer = new pg.Client({ connectionString: url });
+    await observer.connect();
+    let peak = 0;
+    let done = false;
+    const watching = (async () => {
+      while (!done) {
+        const { rows } = await observer.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+        );
+        peak = Math.max(peak, rows[0].n);
+      }
+    })();
+    try {
+      const result = await ingestCsv(csv, 40);
+      expect(result.rejected).toEqual([]);
+    } finally {
+      done = true;
+      await watching;
+      await observer.end();
+    }
+    expect(peak).toBeGreaterThanOrEqual(2); // the stages did overlap
+    // 3, plus one at a hand-over: pg_stat_activity is not one atomic snapshot of all backends, so
+    // a part seen just before its commit can be counted with the part opened just after it
+    // (without the bound, parts piled up to the pool's size: 9–10 here)
+    expect(peak).toBeLessThanOrEqual(4);
+    expect((await verifyDerived()).mismatched).toEqual([]);
   });
 
   it("a file that breaks midway keeps the parts before it, consistent, and says so; re-running completes it", async () => {
