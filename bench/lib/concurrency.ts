@@ -79,7 +79,8 @@ async function drain(url: string, headers: Record<string, string>, maxMs = 300_0
 export interface ConcurrencyScenario {
   idle: LoadRun[];
   ingesting: LoadRun[];
-  ingest: (IngestRun & { events: number }) | null;
+  /** the background ingest of each "ingesting" run, in the same order */
+  ingests: (IngestRun & { events: number; during: string })[];
 }
 
 export async function concurrencyScenario(
@@ -88,7 +89,7 @@ export async function concurrencyScenario(
   apiKey: string,
   cookie: string,
   metricsPath: string,
-  opts: { connections: number; durationS: number; ingestFile: CsvFile },
+  opts: { connections: number; durationS: number; ingestFiles: CsvFile[] },
 ): Promise<ConcurrencyScenario> {
   const targets: [string, string, Record<string, string>][] = [
     ["metrics API", base + metricsPath, { authorization: `Bearer ${apiKey}` }],
@@ -98,30 +99,35 @@ export async function concurrencyScenario(
   const idle: LoadRun[] = [];
   for (const [name, url, headers] of targets) idle.push(await load(name, url, headers, opts.connections, opts.durationS));
 
-  log(`same while ingesting ${opts.ingestFile.events} events in the background…`);
-  const ingestP = startCliIngest(dbUrl, opts.ingestFile.path, 3_600_000);
-  let ingestDoneAt = 0;
-  const done = ingestP.then((r) => {
-    ingestDoneAt = Date.now();
-    return r;
-  });
+  // each target gets its own background ingest (of its own file, so none of it is duplicates):
+  // with one ingest for both, it had finished before the second target's run started
   const ingesting: LoadRun[] = [];
-  try {
-    await new Promise((r) => setTimeout(r, 3000)); // let it get past start-up into parsing/COPY
-    for (const [name, url, headers] of targets) {
+  const ingests: ConcurrencyScenario["ingests"] = [];
+  for (const [i, [name, url, headers]] of targets.entries()) {
+    const file = opts.ingestFiles[i % opts.ingestFiles.length];
+    log(`${name} while ingesting ${file.events} events in the background…`);
+    const ingestP = startCliIngest(dbUrl, file.path, 3_600_000);
+    let ingestDoneAt = 0;
+    const done = ingestP.then((r) => {
+      ingestDoneAt = Date.now();
+      return r;
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 3000)); // let it get past start-up into parsing/COPY
       const t0 = Date.now();
       const run = await load(`${name} (ingesting)`, url, headers, opts.connections, opts.durationS);
       const t1 = Date.now();
       run.overlap = ingestDoneAt ? Math.max(0, Math.min(1, (ingestDoneAt - t0) / (t1 - t0))) : 1;
       ingesting.push(run);
+      log("waiting for the background ingest to finish…");
+      const ing = parseIngest(await done, file.events);
+      log(`  background ingest: ${(ing.ms / 1000).toFixed(1)} s ${JSON.stringify(ing.phases)}`);
+      ingests.push({ ...ing, events: file.events, during: name });
+    } catch (e) {
+      await killGroup(ingestP.child, 5000);
+      await done.catch(() => {});
+      throw e;
     }
-    log("waiting for the background ingest to finish…");
-    const ing = parseIngest(await done, opts.ingestFile.events);
-    log(`  background ingest: ${(ing.ms / 1000).toFixed(1)} s ${JSON.stringify(ing.phases)}`);
-    return { idle, ingesting, ingest: { ...ing, events: opts.ingestFile.events } };
-  } catch (e) {
-    await killGroup(ingestP.child, 5000);
-    await done.catch(() => {});
-    throw e;
   }
+  return { idle, ingesting, ingests };
 }

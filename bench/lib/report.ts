@@ -107,7 +107,7 @@ export function markdown(r: Report): string {
     L.push(ingestRow("re-ingest (all duplicates)", i.reingest, r.file.events));
     L.push(ingestRow("small file into an empty DB", i.small.empty, i.small.events));
     L.push(ingestRow("small file into the loaded DB", i.small.loaded, i.small.events));
-    if (r.concurrency?.ingest) L.push(ingestRow("background ingest during the load test", r.concurrency.ingest, r.concurrency.ingest.events));
+    for (const ing of r.concurrency?.ingests ?? []) L.push(ingestRow(`background ingest during the ${ing.during} load`, ing, ing.events));
     L.push("");
   }
   if (r.query) {
