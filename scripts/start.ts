@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { config } from "../lib/config";
+import { ingestNice } from "../lib/ingest/priority";
 import { openDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
 import { closePool } from "../lib/db/pool";
@@ -39,6 +40,7 @@ function needsBuild(): boolean {
 }
 
 async function main() {
+  ingestNice(); // a bad INGEST_NICE stops the start here, not a later upload
   if (process.env.SKIP_BUILD !== "1" && needsBuild()) {
     log("building the web app (first start or changed sources)…");
     const r = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });

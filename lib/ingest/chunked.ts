@@ -4,7 +4,7 @@ import { pool } from "../db/pool";
 import type { IngestOptions } from "./index";
 import { isBackground, lowerBackendPriority } from "./priority";
 import { createStaging, StagingWriter } from "./staging";
-import { deriveStaged, finishImport, insertImport, insertStaged, lineOf, phaseTimer } from "./store";
+import { deriveStaged, finishImport, insertImport, insertStaged, lineOf, phaseTimer, reportTiming } from "./store";
 import { IngestParseError, type IngestResult, type RawRecord, type RejectedEvent, type StagedRecord } from "./types";
 
 /** One part of a big input: its own connection, transaction and staging table. */
@@ -76,7 +76,7 @@ function storePart(part: Part, importId: string, previous: InFlight, onCommitted
     const copied = Date.now();
     const free = await previous.inserted;
     // what the insert stage waited for Node: parsing not hidden behind the other parts' work
-    if (process.env.INGEST_TIMING === "1") process.stderr.write(`[ingest] parse + COPY not overlapped (part): ${Math.max(0, copied - free)} ms\n`);
+    reportTiming("parse + COPY not overlapped (part)", Math.max(0, copied - free));
     phase("end COPY, wait for the previous insert (part)");
     accepted = await insertStaged(part.client, importId, phase);
     return Date.now();

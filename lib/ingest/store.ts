@@ -19,12 +19,16 @@ export interface ImportInfo {
 // INGEST_TIMING=1 prints how long each step took (stderr), for bench/ and for operators. One timer
 // per transaction: the parts of a big file overlap, so their steps are timed separately (and
 // their sum may pass the wall time).
+export function reportTiming(name: string, ms: number) {
+  if (process.env.INGEST_TIMING === "1") process.stderr.write(`[ingest] ${name}: ${ms} ms\n`);
+}
+
 export type Phase = (name: string) => void;
 export function phaseTimer(): Phase {
   let start = Date.now();
   return (name) => {
     const now = Date.now();
-    if (process.env.INGEST_TIMING === "1") process.stderr.write(`[ingest] ${name}: ${now - start} ms\n`);
+    reportTiming(name, now - start);
     start = now;
   };
 }

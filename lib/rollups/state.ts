@@ -25,9 +25,10 @@ export const ROLLUP_SIGNATURE = createHash("sha256")
   .slice(0, 32);
 
 /**
- * The horizon follows the latest event in steps of at least this much: each step moves the
- * conversations whose windows closed in between into the rollup (recomputing their days), so
- * a step per single-event API call would cost a day's recomputation each time.
+ * The horizon follows the latest event in steps of at least this much: each step finds the
+ * conversations whose windows closed in between (a range scan of the ended_at index) and folds
+ * them into the rollup; steps per hour rather than per single-event API call keep that work in
+ * batches.
  */
 export const HORIZON_STEP_MS = 60 * 60 * 1000;
 
