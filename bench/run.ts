@@ -45,7 +45,8 @@ const bounded = (name: string, v: string, min: number, max: number) => {
   }
   return n;
 };
-const N = bounded("conversations", values.conversations!, 100, 2_000_000);
+// 20 M conversations is ~175 M events: ~16 GB of CSV and ~60 GB of database
+const N = bounded("conversations", values.conversations!, 100, 20_000_000);
 const connections = bounded("connections", values.connections!, 1, 200);
 const durationS = bounded("duration", values.duration!, 1, 300);
 const calls = bounded("calls", values.calls!, 1, 200);

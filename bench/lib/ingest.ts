@@ -50,7 +50,13 @@ export function parseIngest(r: { code: number | null; stdout: string; stderr: st
   };
 }
 
-export async function cliIngest(url: string, file: CsvFile, timeoutMs = 3_600_000): Promise<IngestRun> {
+/**
+ * A bound on one CLI ingest of `events` events, so a hung run ends: an hour, or 1 ms per event
+ * (~8× the measured 1 M-conversation rate) for big files, e.g. 87 M events at 10 M conversations.
+ */
+export const ingestTimeoutMs = (events: number) => Math.max(3_600_000, events);
+
+export async function cliIngest(url: string, file: CsvFile, timeoutMs = ingestTimeoutMs(file.events)): Promise<IngestRun> {
   return parseIngest(await startCliIngest(url, file.path, timeoutMs), file.events);
 }
 
@@ -59,7 +65,7 @@ export async function psqlCopy(url: string, file: CsvFile): Promise<number> {
   await withClient(url, (c) => c.query("DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (line text)"));
   // CSV format with delimiter and quote characters that never occur: each line is one field.
   const cmd = `\\copy bench_copy FROM '${file.path.replace(/'/g, "''")}' WITH (FORMAT csv, HEADER true, DELIMITER E'\\x01', QUOTE E'\\x02')`;
-  const r = await run("/usr/bin/psql", [url, "-X", "-v", "ON_ERROR_STOP=1", "-c", cmd], { timeoutMs: 1_800_000 });
+  const r = await run("/usr/bin/psql", [url, "-X", "-v", "ON_ERROR_STOP=1", "-c", cmd], { timeoutMs: Math.max(1_800_000, file.events / 10) });
   if (r.code !== 0) throw new Error(`psql \\copy failed: ${r.stderr}`);
   const m = /COPY (\d+)/.exec(r.stdout);
   if (!m || Number(m[1]) !== file.events) throw new Error(`psql \\copy loaded ${m?.[1]} lines, expected ${file.events}`);
