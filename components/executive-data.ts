@@ -1,6 +1,6 @@
 import { CHANNELS, type Population } from "@/lib/events/vocabulary";
 import { computeMetrics, type Segment, type SegmentMetrics } from "@/lib/metrics";
-import { cachedFrozen } from "@/lib/metrics/cache";
+import { cachedAcrossParts, cachedFrozen } from "@/lib/metrics/cache";
 import type { MetricsRequest, TMetricsQuery } from "@/lib/metrics/request";
 import { computeTimeseriesSet } from "@/lib/metrics/timeseries";
 import type { ChartRow } from "./charts/line-chart";
@@ -37,8 +37,9 @@ export const cellKey = (channel: string, population: string) => `${channel}|${po
  * about a hundred kB; the page keeps the few segments it shows, so a cache hit copies little.
  */
 export async function executiveNumbers(query: TMetricsQuery, req: MetricsRequest): Promise<ExecutiveNumbers> {
-  const { version, settings } = await requestBasis();
-  return cachedFrozen(version, ["executive-numbers", req, settings], async () => {
+  const basis = await requestBasis();
+  const { version, settings } = basis;
+  return cachedAcrossParts(basis, ["executive-numbers", query, settings], () => cachedFrozen(version, ["executive-numbers", req, settings], async () => {
     const result = await computeMetrics({ ...query, group_by: ["channel", "population"] });
     const byPopulation: Record<string, Segment> = {};
     const cells: ExecutiveNumbers["cells"] = {};
@@ -54,7 +55,7 @@ export async function executiveNumbers(query: TMetricsQuery, req: MetricsRequest
       channels: CHANNELS.filter((c) => result.segments.some((s) => s.channel === c)),
       cells,
     };
-  });
+  }));
 }
 
 /** The series of each executive card's 90-day weekly trend. */
@@ -84,10 +85,12 @@ export type TrendData = { rows: ChartRow[]; categories: string[] };
  * a series whose population the page's filter excludes is left out rather than silently widened.
  */
 export async function executiveTrends(query: TMetricsQuery, to: string): Promise<Record<ExecutiveTrendKey, TrendData>> {
-  const { version, settings } = await requestBasis();
+  const basis = await requestBasis();
+  const { version, settings } = basis;
   const { group_by: _unused, ...filters } = query;
   const base = { ...filters, ...lastDays(to, 90), interval: "week" as const };
-  return cachedFrozen(version, ["executive-trends", base, settings], async () => {
+  // `to` follows the latest event, which an import moves: the family is the filters alone
+  return cachedAcrossParts(basis, ["executive-trends", filters, settings], () => cachedFrozen(version, ["executive-trends", base, settings], async () => {
     const charts = Object.entries(EXECUTIVE_TRENDS) as [ExecutiveTrendKey, SeriesSpec[]][];
     const all = charts.flatMap(([, series]) => series);
     const results = await computeTimeseriesSet(base, all.map(({ metric, population }) => ({ metric, population })));
@@ -107,5 +110,5 @@ export async function executiveTrends(query: TMetricsQuery, to: string): Promise
       out[chart] = { rows, categories: series.filter((_, j) => own[j] !== null).map((s) => s.key) };
     }
     return out;
-  });
+  }));
 }

@@ -2,7 +2,7 @@ import { cache } from "react";
 import { filterOptions } from "@/lib/data-quality";
 import { pool } from "@/lib/db/pool";
 import { latestEventAt } from "@/lib/metrics/as-of";
-import { cachedFrozen } from "@/lib/metrics/cache";
+import { cachedAcrossParts, cachedFrozen } from "@/lib/metrics/cache";
 import { resolveRequest, type MetricsRequest, type TMetricsQuery } from "@/lib/metrics/request";
 import { DEFAULT_METRIC_SETTINGS, ZMetricSettings, type MetricSettings } from "@/lib/settings/defaults";
 import { applyTargetOverrides, TARGETS_KEY, ZTargetOverrides, type Target } from "@/lib/settings/targets";
@@ -10,6 +10,8 @@ import { applyTargetOverrides, TARGETS_KEY, ZTargetOverrides, type Target } from
 export interface RequestBasis {
   /** the data version every ingest and erasure bumps: the key of every cached result */
   version: string;
+  /** the newest version every reader must see at once (lib/db/data-version.ts) */
+  settled: string;
   /** windows and costs change results without changing the data version: part of every key */
   settings: MetricSettings;
   targets: Target[];
@@ -24,8 +26,9 @@ const SETTING_KEYS = [...Object.keys(DEFAULT_METRIC_SETTINGS), TARGETS_KEY];
  * React's `cache` scopes it to one request.
  */
 export const requestBasis = cache(async (): Promise<RequestBasis> => {
-  const { rows } = await pool().query<{ version: string | null; settings: Record<string, unknown> }>(
+  const { rows } = await pool().query<{ version: string | null; settled: string | null; settings: Record<string, unknown> }>(
     `SELECT (SELECT version::text FROM data_version WHERE id = 1) AS version,
+       (SELECT settled::text FROM data_version WHERE id = 1) AS settled,
        (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM settings WHERE key = ANY($1::text[])) AS settings`,
     [SETTING_KEYS],
   );
@@ -36,6 +39,7 @@ export const requestBasis = cache(async (): Promise<RequestBasis> => {
   const overrides = ZTargetOverrides.safeParse(stored[TARGETS_KEY] ?? []);
   return {
     version: rows[0].version ?? "0",
+    settled: rows[0].settled ?? "0",
     settings: settings.success ? settings.data : DEFAULT_METRIC_SETTINGS,
     targets: applyTargetOverrides(overrides.success ? overrides.data : []),
   };
@@ -49,8 +53,8 @@ export async function latestEvent(): Promise<Date | null> {
 
 /** The filter bar's customer tiers and topics (a scan of every conversation), once per data version. */
 export async function cachedFilterOptions(): Promise<{ customerTiers: string[]; topics: string[] }> {
-  const { version } = await requestBasis();
-  return cachedFrozen(version, ["filter-options"], () => filterOptions());
+  const basis = await requestBasis();
+  return cachedAcrossParts(basis, ["filter-options"], () => cachedFrozen(basis.version, ["filter-options"], () => filterOptions()));
 }
 
 /**

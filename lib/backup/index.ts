@@ -325,7 +325,7 @@ export async function restoreDatabase(file: string, opts: { connectionString?: s
     await resetSequences(client, app);
     // the rollup is derived: rebuilt from the restored conversations, with the restored windows
     if (byName.has("rollup_state")) await refreshRollups(client);
-    if (byName.has("data_version")) await client.query(`UPDATE "data_version" SET "version" = "version" + 1`);
+    if (byName.has("data_version")) await client.query(`UPDATE "data_version" SET "version" = "version" + 1, "settled" = "version" + 1`);
     await client.query("COMMIT");
     return { manifest, tables: restored, truncated: nonEmpty.length > 0 || !!opts.force };
   } catch (e) {

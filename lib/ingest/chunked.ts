@@ -1,4 +1,5 @@
 import type { PoolClient } from "pg";
+import { settleDataVersion } from "../db/data-version";
 import { LOCKS, runningLockKey } from "../db/locks";
 import { pool } from "../db/pool";
 import type { IngestOptions } from "./index";
@@ -85,7 +86,8 @@ function storePart(part: Part, importId: string, previous: InFlight, onCommitted
     try {
       await inserted;
       await previous.committed;
-      await deriveStaged(part.client, accepted, phase);
+      // not settled: until the import ends, dashboards may answer from the part before (data-version.ts)
+      await deriveStaged(part.client, accepted, phase, { partial: true });
       await part.client.query("COMMIT");
       phase("commit (part)");
     } catch (e) {
@@ -171,11 +173,13 @@ export async function ingestInChunks(
     }
     await inflight.committed;
     opts.onProgress?.(seen);
+    await settleDataVersion(pool());
     await finishImport(pool(), importId, "done", result);
     return result;
   } catch (e) {
     if (part) await abandonPart(part);
     await inflight.committed.catch(() => {}); // each part settles after the one before it
+    await settleDataVersion(pool()).catch(() => {});
 
     await finishImport(pool(), importId, "failed", result, (e as Error).message).catch(() => {});
     if (e instanceof IngestParseError && result.accepted > 0) {

@@ -114,10 +114,10 @@ export async function insertStaged(client: PoolClient, importId: string, phase: 
  * events: a conversation whose events another ingest inserted but has not committed yet is in
  * that ingest's touched list, and it derives it again after this one commits.
  */
-export async function deriveStaged(client: PoolClient, accepted: number, phase: Phase) {
+export async function deriveStaged(client: PoolClient, accepted: number, phase: Phase, { partial = false } = {}) {
   await client.query("SELECT pg_advisory_xact_lock($1)", [LOCKS.derive]);
   phase("wait for the previous derive");
-  await bumpDataVersion(client);
+  await bumpDataVersion(client, { partial });
   if (accepted > 0) await deriveTouched(client, phase);
 }
 

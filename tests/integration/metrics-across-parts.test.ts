@@ -1,0 +1,127 @@
+import { Readable } from "node:stream";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { executiveNumbers } from "../../components/executive-data";
+import { resolvePageRequest } from "../../components/page-data";
+import { pool } from "../../lib/db/pool";
+import { demoEventsToCsv } from "../../lib/demo/generate";
+import { ingestStream } from "../../lib/ingest";
+import { computeMetricsJson } from "../../lib/metrics";
+import { dataVersions } from "../../lib/metrics/cache";
+import { closeConnections, freshDatabase } from "./support/db";
+import { ingestJson } from "./support/ingest";
+
+/**
+ * While an import commits in parts, viewers get the previous part's answer while the current one
+ * is computed behind them (lib/metrics/cache.ts, cachedAcrossParts); every settled write is read
+ * back at once.
+ */
+afterAll(closeConnections);
+beforeEach(async () => {
+  await freshDatabase();
+});
+
+const Q = { from: "2026-03-01", to: "2026-03-31", as_of: new Date("2026-04-30T00:00:00Z") };
+const start = (id: string, customer: string) => ({ conversation_id: id, type: "conversation_started", at: "2026-03-02T10:00:00Z", customer_id: customer, channel: "chat" });
+const inbound = async () => JSON.parse(await computeMetricsJson(Q)).segments[0].metrics.inbound.value as number;
+
+/** What a part of a running import leaves behind: the data moved on, the settled version did not. */
+async function asIfAPartOfARunningImport(write: () => Promise<unknown>) {
+  const { settled } = await dataVersions();
+  await write();
+  await pool().query("UPDATE data_version SET settled = $1", [settled]);
+}
+
+/** Polls (bounded) until `read` gives `want`: the refresh behind the viewers has landed. */
+async function eventually<T>(read: () => Promise<T>, want: T): Promise<T> {
+  let got = await read();
+  for (let i = 0; i < 200 && got !== want; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    got = await read();
+  }
+  return got;
+}
+
+describe("answers while an import commits in parts", () => {
+  it("the API answers from the previous part while it recomputes, and reads every settled write back at once", async () => {
+    await ingestJson([start("k1", "a")]);
+    expect(await inbound()).toBe(1);
+
+    await asIfAPartOfARunningImport(() => ingestJson([start("k2", "b")]));
+    expect(await inbound()).toBe(1); // the previous part's answer, not a wait for the new one
+    expect(await eventually(inbound, 2)).toBe(2);
+
+    await ingestJson([start("k3", "c")]); // settled (an API post): read back at once
+    expect(await inbound()).toBe(3);
+  });
+
+  it("never answers from before the last settled write", async () => {
+    await ingestJson([start("k1", "a")]);
+    expect(await inbound()).toBe(1);
+    await ingestJson([start("k2", "b")]); // settled, not asked for since
+    await asIfAPartOfARunningImport(() => ingestJson([start("k3", "c")]));
+    // the newest answer known (1) is older than the settled write (2): computed, not served
+    expect(await inbound()).toBe(3);
+  });
+
+  it("the executive page's numbers do the same", async () => {
+    const page = async () => {
+      const query = { ...Q, group_by: undefined };
+      return (await executiveNumbers(query, await resolvePageRequest(query))).byPopulation.all?.metrics.inbound.value;
+    };
+    await ingestJson([start("k1", "a")]);
+    expect(await page()).toBe(1);
+    await asIfAPartOfARunningImport(() => ingestJson([start("k2", "b")]));
+    expect(await page()).toBe(1);
+    expect(await eventually(page, 2)).toBe(2);
+    await ingestJson([start("k3", "c")]);
+    expect(await page()).toBe(3);
+  });
+});
+
+describe("the data version of an import in parts", () => {
+  const csv = [...demoEventsToCsv({ conversations: 120, seed: 4, days: 20, now: new Date("2026-10-01T00:00:00Z") })].join("");
+  const ingestInParts = (text: string) => ingestStream(Readable.from([Buffer.from(text)]), { format: "canonical", source: "test", commitEvery: 60 });
+
+  /** every distinct (version, settled) seen while `run` runs */
+  async function watch(run: () => Promise<unknown>) {
+    const seen = new Set<string>();
+    let done = false;
+    const polling = (async () => {
+      while (!done) {
+        const { version, settled } = await dataVersions();
+        seen.add(`${version}/${settled}`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    try {
+      await run();
+    } finally {
+      done = true;
+      await polling;
+    }
+    return [...seen].map((s) => s.split("/").map(Number) as [number, number]);
+  }
+
+  it("parts leave it unsettled; the end of the import settles it", async () => {
+    const before = await dataVersions();
+    const seen = await watch(() => ingestInParts(csv));
+    const after = await dataVersions();
+    expect(Number(after.version) - Number(before.version)).toBeGreaterThan(5); // one bump per part
+    expect(seen.some(([version, settled]) => settled < version)).toBe(true);
+    expect(after.settled).toBe(after.version);
+  });
+
+  it("a failed import settles what its parts stored", async () => {
+    const lines = csv.split("\n");
+    // an upload whose connection drops after 400 rows
+    async function* dropped() {
+      yield Buffer.from(lines.slice(0, 401).join("\n") + "\n");
+      await new Promise((r) => setTimeout(r, 50));
+      throw new Error("connection reset");
+    }
+    await expect(ingestStream(Readable.from(dropped()), { format: "canonical", source: "test", commitEvery: 60 })).rejects.toThrow(/connection reset/);
+    const after = await dataVersions();
+    expect(Number(after.version)).toBeGreaterThan(1);
+    expect(after.settled).toBe(after.version);
+  });
+});
