@@ -70,6 +70,8 @@ const latest = (globalForLatest.__metricsLatest ??= new Map());
  * the next request of every kind a cold computation that all viewers waited for (seconds at 1 M
  * conversations). An answer is never older than the last settled write (an API post, an erasure,
  * a finished import: whoever wrote it reads it back) nor more than one refresh behind.
+ * Outermost only: a `fresh()` that itself answered from an older part would be recorded as the
+ * current version's answer.
  */
 export async function cachedAcrossParts<T>(versions: DataVersions, family: unknown[], fresh: () => Promise<T>): Promise<T> {
   if (process.env.METRICS_CACHE === "0") return fresh();
