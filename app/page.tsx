@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
 import { LineChart } from "@/components/charts/line-chart";
-import { executiveNumbers, executiveTrends, SPLIT, VIEW_METRICS, type ExecutiveTrendKey, type TrendData, type ViewMetrics } from "@/components/executive-data";
+import { executiveNumbers, executiveTrends, isViewMetric, SPLIT, type ExecutiveTrendKey, type TrendData } from "@/components/executive-data";
 import { requestBasis, resolvePageRequest } from "@/components/page-data";
 import { ChartSkeleton } from "@/components/trend-chart";
 import { parseFilters, type PageSearchParams } from "@/components/filters/params";
@@ -41,7 +41,10 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
   const [result, { targets }] = await Promise.all([executiveNumbers(query, req), requestBasis()]);
   const byPop = (p: string) => result.byPopulation[p];
   const statuses: ExecutiveViewProps["statuses"] = {};
-  for (const t of targets) statuses[t.id] = { status: targetStatus(t, byPop).status, target: describeTarget(t) };
+  // the cards' targets: the view shows no percentile (executiveNumbers computes none)
+  for (const t of targets) {
+    if (isViewMetric(t.metric)) statuses[t.id] = { status: targetStatus(t, byPop).status, target: describeTarget(t) };
+  }
   const popLabels = Object.fromEntries(SPLIT.map((p) => [p, populationLabel(p)]));
   const trendNote = `90-day trend to ${result.range.to}, by week; the latest weeks of window-dependent metrics are mostly still pending.`;
   const trend = (key: ExecutiveTrendKey, props: Omit<TrendProps, "trends" | "chart">) => (
@@ -79,14 +82,9 @@ async function Executive({ query, search }: { query: TMetricsQuery; search: stri
       ariaLabel: `CSAT by week for AI-only, human-only and AI-to-human conversations. ${trendNote}`,
     }),
   };
-  // only the metrics the cards show travel to the view
-  const numbers: ExecutiveViewProps["numbers"] = { ...result, byPopulation: {} };
-  for (const [p, seg] of Object.entries(result.byPopulation)) {
-    numbers.byPopulation[p] = { metrics: Object.fromEntries(VIEW_METRICS.map((k) => [k, seg.metrics[k]])) as ViewMetrics };
-  }
   return (
     <ExecutiveView
-      numbers={numbers}
+      numbers={result}
       search={search}
       statuses={statuses}
       deflectionNote={findTarget(targets, "verified_deflection")?.note}

@@ -1,5 +1,5 @@
 import { CHANNELS, type Population } from "@/lib/events/vocabulary";
-import { computeMetrics, type Segment, type SegmentMetrics } from "@/lib/metrics";
+import { computeMetrics, type SegmentMetrics } from "@/lib/metrics";
 import { cachedAcrossParts, cachedFrozen } from "@/lib/metrics/cache";
 import type { MetricsRequest, TMetricsQuery } from "@/lib/metrics/request";
 import { computeTimeseriesSet } from "@/lib/metrics/timeseries";
@@ -14,8 +14,8 @@ export const SPLIT: Population[] = ["ai_only", "human_only", "ai_escalated"];
 export interface ExecutiveNumbers {
   range: { from: string; to: string };
   windows: { recontact_hours: number; verification_hours: number };
-  /** channel "all": the overall segment ("all") and one per population present */
-  byPopulation: Record<string, Segment>;
+  /** channel "all": the overall segment ("all") and one per population present, the cards' metrics only */
+  byPopulation: Record<string, { metrics: ViewMetrics }>;
   /** channels with at least one conversation, in vocabulary order */
   channels: string[];
   /** inbound and containment per channel × population ("all" totals included) */
@@ -28,24 +28,27 @@ export const VIEW_METRICS = [
   "escalation_quality", "context_transfer_rate", "resolved_in_session_rate", "escalation_rate", "csat", "csat_response_rate", "csat_gap",
 ] as const satisfies readonly (keyof SegmentMetrics)[];
 export type ViewMetrics = Pick<SegmentMetrics, (typeof VIEW_METRICS)[number]>;
+export const isViewMetric = (metric: string): metric is (typeof VIEW_METRICS)[number] => (VIEW_METRICS as readonly string[]).includes(metric);
+const viewMetrics = (m: SegmentMetrics) => Object.fromEntries(VIEW_METRICS.map((k) => [k, m[k]])) as ViewMetrics;
 
 export const cellKey = (channel: string, population: string) => `${channel}|${population}`;
 
 /**
  * The numbers of the executive page for a resolved request, computed once per data version and
  * settings (every viewer of the same filters shares them). The grouped computeMetrics answer is
- * about a hundred kB; the page keeps the few segments it shows, so a cache hit copies little.
+ * about a hundred kB; the page keeps the few segments and metrics it shows. None of them is a
+ * percentile, so none is computed: at 10 M conversations they were most of a cold page.
  */
 export async function executiveNumbers(query: TMetricsQuery, req: MetricsRequest): Promise<ExecutiveNumbers> {
   const basis = await requestBasis();
   const { version, settings } = basis;
   return cachedAcrossParts(basis, ["executive-numbers", query, settings], () => cachedFrozen(version, ["executive-numbers", req, settings], async () => {
-    const result = await computeMetrics({ ...query, group_by: ["channel", "population"] });
-    const byPopulation: Record<string, Segment> = {};
+    const result = await computeMetrics({ ...query, group_by: ["channel", "population"] }, { percentiles: false });
+    const byPopulation: ExecutiveNumbers["byPopulation"] = {};
     const cells: ExecutiveNumbers["cells"] = {};
     for (const s of result.segments) {
       if (s.channel === null || s.population === null) continue;
-      if (s.channel === "all") byPopulation[s.population] = s;
+      if (s.channel === "all") byPopulation[s.population] = { metrics: viewMetrics(s.metrics) };
       cells[cellKey(s.channel, s.population)] = { inbound: s.metrics.inbound.value, containment: s.metrics.containment_rate.value };
     }
     return {

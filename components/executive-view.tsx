@@ -14,7 +14,7 @@ import { StatusBadge } from "./status";
 const SPLIT = ["ai_only", "human_only", "ai_escalated"] as const;
 
 export interface ExecutiveViewProps {
-  numbers: Omit<ExecutiveNumbers, "byPopulation"> & { byPopulation: Record<string, { metrics: ViewMetrics }> };
+  numbers: ExecutiveNumbers;
   /** the page's filter params, kept by the drill-down links */
   search: string;
   /** target status per target id (absent: no such target) */

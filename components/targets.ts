@@ -1,9 +1,12 @@
-import type { Segment } from "@/lib/metrics/types";
+import type { SegmentMetrics } from "@/lib/metrics/types";
 import { evaluateTarget, type Target, type TargetStatus } from "@/lib/settings/targets";
 import { formatDuration, formatPoints } from "./format";
 
+/** A segment, or the part of one a page keeps. */
+type SegmentLike = { metrics: Partial<SegmentMetrics> };
+
 /** Read the number a target is about from the segment of its population (or the overall one). No arithmetic. */
-export function targetValue(t: Target, segmentFor: (population: string) => Segment | undefined): number | null {
+export function targetValue(t: Target, segmentFor: (population: string) => SegmentLike | undefined): number | null {
   const seg = segmentFor(t.population ?? "all");
   if (!seg) return null;
   const m = seg.metrics as unknown as Record<string, Record<string, number | null | undefined> | undefined>;
@@ -13,7 +16,7 @@ export function targetValue(t: Target, segmentFor: (population: string) => Segme
   return typeof v === "number" ? v : null;
 }
 
-export function targetStatus(t: Target, segmentFor: (population: string) => Segment | undefined): { status: TargetStatus; value: number | null } {
+export function targetStatus(t: Target, segmentFor: (population: string) => SegmentLike | undefined): { status: TargetStatus; value: number | null } {
   const value = targetValue(t, segmentFor);
   return { status: evaluateTarget(t, value), value };
 }

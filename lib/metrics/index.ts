@@ -23,11 +23,15 @@ function metricsResponse(req: MetricsRequest, segments: MetricsResponse["segment
   };
 }
 
-/** The CLI `metrics` command and the pages come through here, the API through computeMetricsJson. */
-export async function computeMetrics(q: TMetricsQuery): Promise<MetricsResponse> {
+/**
+ * The CLI `metrics` command and the pages come through here, the API through computeMetricsJson.
+ * `percentiles: false` (a page that shows no p50 / p90) leaves them null and skips their scan.
+ */
+export async function computeMetrics(q: TMetricsQuery, { percentiles = true } = {}): Promise<MetricsResponse> {
   const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
   const req = resolveRequest(q, latest, settings);
-  const segments = await cached(["segments", req, settings], () => querySegments(req, settings));
+  const kind = percentiles ? "segments" : "segments-without-percentiles";
+  const segments = await cached([kind, req, settings], () => querySegments(req, settings, { percentiles }));
   return metricsResponse(req, segments);
 }
 

@@ -14,9 +14,11 @@ type Row = Record<string, unknown>;
  * All segments: GROUP BY CUBE over the grouped dimensions yields every combination with data
  * plus the "all" totals; GROUPING() tells a total from a real null value. The counts and sums
  * come from the rollup plus the live tail (lib/rollups), the percentiles from the rows; both
- * read one snapshot, so they describe the same conversations.
+ * read one snapshot, so they describe the same conversations. `percentiles: false` leaves every
+ * p50 / p90 null: the percentiles read every row of the range (most of a cold request at 10 M
+ * conversations), the rest comes from the rollup.
  */
-export async function querySegments(req: MetricsRequest, settings: MetricSettings): Promise<Segment[]> {
+export async function querySegments(req: MetricsRequest, settings: MetricSettings, { percentiles: withPercentiles = true } = {}): Promise<Segment[]> {
   const dims = req.groupBy;
   const dimSelect = (table: string) =>
     dims.flatMap((d) => [
@@ -32,8 +34,10 @@ export async function querySegments(req: MetricsRequest, settings: MetricSetting
     const coverage = await rollupCoverage(tx, req);
     const a = await tx.$queryRaw<Row[]>`
       SELECT ${Prisma.join([...dimSelect("u"), ...sums])} FROM ${additiveRows(req, coverage, dims)} ${cube("u")}`;
-    const p = await tx.$queryRaw<Row[]>`
-      SELECT ${Prisma.join([...dimSelect("s"), ...percentileSelectList()])} FROM ${sliceTable(req)} ${cube("s")}`;
+    const p = withPercentiles
+      ? await tx.$queryRaw<Row[]>`
+      SELECT ${Prisma.join([...dimSelect("s"), ...percentileSelectList()])} FROM ${sliceTable(req)} ${cube("s")}`
+      : [];
     return [a, p] as const;
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXECUTIVE_TRENDS, executiveNumbers, executiveTrends, type ExecutiveTrendKey } from "../../components/executive-data";
+import { EXECUTIVE_TRENDS, executiveNumbers, executiveTrends, VIEW_METRICS, type ExecutiveTrendKey } from "../../components/executive-data";
 import { requestBasis, resolvePageRequest } from "../../components/page-data";
 import { lastDays, trendRows, type SeriesSpec } from "../../components/trend";
 import { pool } from "../../lib/db/pool";
@@ -72,7 +72,9 @@ describe("the executive page's data", () => {
       const api = await computeMetrics({ ...query, group_by: ["channel", "population"] });
       expect(numbers.range).toEqual(api.range);
       for (const s of api.segments) {
-        if (s.channel === "all" && s.population !== null) expect(numbers.byPopulation[s.population]).toEqual(s);
+        if (s.channel === "all" && s.population !== null) {
+          expect(numbers.byPopulation[s.population].metrics).toEqual(Object.fromEntries(VIEW_METRICS.map((k) => [k, s.metrics[k]])));
+        }
         if (s.channel !== null && s.population !== null) {
           expect(numbers.cells[`${s.channel}|${s.population}`]).toEqual({ inbound: s.metrics.inbound.value, containment: s.metrics.containment_rate.value });
         }
@@ -89,6 +91,16 @@ describe("the executive page's data", () => {
       if (query.population) expect(trends.fcr.categories).toEqual(["ai_only", "human_only"]);
     });
   }
+
+  it("computeMetrics without percentiles (what the cards need) is the same answer with every p50 / p90 null", async () => {
+    const q: TMetricsQuery = { group_by: ["channel", "population"] };
+    const full = await computeMetrics(q);
+    expect(full.segments[0].metrics.first_response_s.p50).not.toBeNull(); // the data has some
+    const nulled = JSON.parse(JSON.stringify(full), (k, v) => (k === "p50" || k === "p90" ? null : v));
+    expect(await computeMetrics(q, { percentiles: false })).toEqual(nulled);
+    // cached apart: asking without first does not change the full answer
+    expect(await computeMetrics(q)).toEqual(full);
+  });
 
   it("is shared between viewers read-only: a mutation throws instead of changing the next view", async () => {
     const req = await resolvePageRequest({});
