@@ -69,7 +69,7 @@ const latest = (globalForLatest.__metricsLatest ??= new Map());
  * while one refresh computes the current one behind them. Without this, each part's commit made
  * the next request of every kind a cold computation that all viewers waited for (seconds at 1 M
  * conversations). An answer is never older than the last settled write (an API post, an erasure,
- * a finished import: whoever wrote it reads it back) nor more than one refresh behind.
+ * a finished import: whoever wrote it reads it back), and at most two refreshes behind.
  * Outermost only: a `fresh()` that itself answered from an older part would be recorded as the
  * current version's answer.
  */
@@ -88,7 +88,9 @@ export async function cachedAcrossParts<T>(versions: DataVersions, family: unkno
   };
   const known = latest.get(familyKey);
   if (known && known.version < version && known.version >= BigInt(versions.settled)) {
-    if (known.refreshing === undefined || known.refreshing < version) {
+    // one refresh per question at a time: versions can come faster than a refresh (API posts
+    // during an import); when it lands, the next viewer starts the next one
+    if (known.refreshing === undefined) {
       known.refreshing = version;
       fresh().then(record, () => {
         if (known.refreshing === version) known.refreshing = undefined; // the next viewer retries

@@ -6,7 +6,7 @@ import { pool } from "../../lib/db/pool";
 import { demoEventsToCsv } from "../../lib/demo/generate";
 import { ingestStream } from "../../lib/ingest";
 import { computeMetricsJson } from "../../lib/metrics";
-import { dataVersions } from "../../lib/metrics/cache";
+import { cachedAcrossParts, dataVersions } from "../../lib/metrics/cache";
 import { closeConnections, freshDatabase } from "./support/db";
 import { ingestJson } from "./support/ingest";
 
@@ -75,6 +75,26 @@ describe("answers while an import commits in parts", () => {
     expect(await eventually(page, 2)).toBe(2);
     await ingestJson([start("k3", "c")]);
     expect(await page()).toBe(3);
+  });
+});
+
+describe("the refresh behind the viewers", () => {
+  it("runs once per question at a time, however fast versions come", async () => {
+    const family = ["refresh-test", Math.random()];
+    const waiting: ((v: string) => void)[] = [];
+    const fresh = () => new Promise<string>((resolve) => waiting.push(resolve));
+    const at = (version: number) => cachedAcrossParts({ version: String(version), settled: "1" }, family, fresh);
+
+    const first = at(1);
+    waiting[0]("answer 1");
+    expect(await first).toBe("answer 1");
+    expect(await at(2)).toBe("answer 1"); // starts the refresh of version 2
+    expect(await at(3)).toBe("answer 1"); // version 2's refresh is still running: no second one
+    expect(waiting).toHaveLength(2);
+    waiting[1]("answer 2");
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await at(3)).toBe("answer 2"); // landed; this viewer starts version 3's
+    expect(waiting).toHaveLength(3);
   });
 });
 
