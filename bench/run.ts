@@ -1,6 +1,9 @@
 /**
- * `npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep]
+ * `npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep] [--reuse]
  *   [--connections 50] [--duration 60] [--calls 20]`
+ *
+ * `--keep` leaves the cluster in bench/data/pg-<N>; `--reuse` runs the query or concurrency
+ * scenario on it again without loading anything (a 10 M load takes an hour).
  *
  * Ingest, query and concurrency figures of one machine against a fresh embedded PostgreSQL in
  * bench/data/pg-<N> (or BENCH_DATABASE_URL), written to bench/results/<date>-<N>.md next to the
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     conversations: { type: "string", default: "115000" },
     scenario: { type: "string", default: "all" },
     keep: { type: "boolean", default: false },
+    reuse: { type: "boolean", default: false },
     connections: { type: "string", default: "50" },
     duration: { type: "string", default: "60" },
     calls: { type: "string", default: "20" },
@@ -34,7 +38,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write("npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep] [--connections 50] [--duration 60] [--calls 20]\n");
+  process.stdout.write("npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep] [--reuse] [--connections 50] [--duration 60] [--calls 20]\n");
   process.exit(0);
 }
 const bounded = (name: string, v: string, min: number, max: number) => {
@@ -56,6 +60,10 @@ if (!SCENARIOS.includes(scenario)) {
   process.exit(2);
 }
 const want = (s: Scenario) => scenario === "all" || scenario === s;
+if (values.reuse && want("ingest")) {
+  process.stderr.write("--reuse runs on what an earlier run loaded: use it with --scenario query or concurrency\n");
+  process.exit(2);
+}
 
 /** ~8.7 events per conversation in the demo generator */
 const EVENTS_PER_CONVERSATION = 8.7;
@@ -71,7 +79,7 @@ function cleanup(): Promise<void> {
     await server?.stop().catch((e) => log(`stopping the server: ${(e as Error).message}`));
     await killAllChildren().catch(() => {});
     await db?.stop().catch((e) => log(`stopping PostgreSQL: ${(e as Error).message}`));
-    if (db?.dir && !values.keep) rmrf(db.dir);
+    if (db?.dir && !values.keep && !values.reuse) rmrf(db.dir);
     else if (db?.dir) log(`kept ${path.relative(process.cwd(), db.dir)}`);
   })();
   return cleaning;
@@ -94,7 +102,7 @@ async function main() {
     : null;
   log(`${file.events} events in ${path.relative(process.cwd(), file.path)}`);
 
-  db = await openBenchDatabase(N);
+  db = await openBenchDatabase(N, { reuse: values.reuse });
   const report: Report = {
     n: N,
     args: process.argv.slice(2).join(" "),
@@ -106,6 +114,10 @@ async function main() {
   };
   if (want("ingest")) {
     report.ingest = await ingestScenario(db.url, file, small);
+  } else if (values.reuse) {
+    const { events } = await tableCounts(db.url);
+    if (events < file.events) throw new Error(`--reuse: the kept cluster holds ${events} events, fewer than the file's ${file.events}`);
+    report.notes.push(`ran on the cluster an earlier --keep run loaded (${events} events), nothing loaded (--reuse)`);
   } else {
     log(`loading ${file.events} events (CLI ingest, not measured against goals)…`);
     const r = await cliIngest(db.url, file);

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startEmbedded } from "../../lib/db/embedded";
@@ -11,8 +12,11 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
-/** A fresh embedded cluster in bench/data/pg-<N> (or BENCH_DATABASE_URL), migrated. */
-export async function openBenchDatabase(n: number): Promise<BenchDatabase> {
+/**
+ * A fresh embedded cluster in bench/data/pg-<N> (or BENCH_DATABASE_URL), migrated; with `reuse`,
+ * the cluster an earlier `--keep` run left there, as it is.
+ */
+export async function openBenchDatabase(n: number, { reuse = false } = {}): Promise<BenchDatabase> {
   const external = process.env.BENCH_DATABASE_URL;
   let db: BenchDatabase;
   if (external) {
@@ -20,8 +24,13 @@ export async function openBenchDatabase(n: number): Promise<BenchDatabase> {
     db = { url: external, dir: null, stop: async () => {} };
   } else {
     const dir = path.join(DATA, `pg-${n}`);
-    rmrf(dir);
-    log(`starting a fresh embedded PostgreSQL in ${path.relative(process.cwd(), dir)}…`);
+    if (reuse) {
+      if (!fs.existsSync(dir)) throw new Error(`--reuse: no kept cluster in ${path.relative(process.cwd(), dir)} (run once with --keep)`);
+      log(`starting the kept embedded PostgreSQL in ${path.relative(process.cwd(), dir)}…`);
+    } else {
+      rmrf(dir);
+      log(`starting a fresh embedded PostgreSQL in ${path.relative(process.cwd(), dir)}…`);
+    }
     const h = await startEmbedded(dir);
     if (!h.owned) throw new Error(`a cluster is already running in ${dir}; stop it first`);
     db = { url: h.url, dir, stop: () => h.stop() };

@@ -7,7 +7,8 @@ import { EXECUTIVE_TRENDS } from "../../components/executive-data";
 import { closePrisma } from "../../lib/db/prisma";
 import { closePool } from "../../lib/db/pool";
 import { BENCH_NOW } from "./data";
-import { log, summarize, timeCalls, type Sample } from "./util";
+import { withClient } from "./cluster";
+import { fmtMs, log, summarize, timeCalls, type Sample } from "./util";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const daysBefore = (n: number) => new Date(BENCH_NOW.getTime() - n * 86_400_000);
@@ -31,6 +32,8 @@ export interface QueryScenario {
   explains: { name: string; sql: string; plan: string; seqScanEvents: boolean; ms: number }[];
   /** the library call computed from the database, not the cache (what the first viewer after an ingest waits) */
   cold: { name: string; ms: number }[];
+  /** one HTTP call just after a settled data version (as an API post leaves it): every cache of the server is cold */
+  afterChange: { name: string; ms: number }[];
 }
 
 async function get(url: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
@@ -56,8 +59,29 @@ export async function queryScenario(dbUrl: string, base: string, apiKey: string,
   }
   let last = { status: 0, bytes: 0 };
   const page = await timeCalls(calls, 3, async () => (last = await get(`${base}/`, { cookie })));
+  const afterChange = await firstCallsAfterAChange(dbUrl, [
+    ["GET /api/v1/metrics 28 d group_by=channel,population", base + METRICS_28, auth],
+    ["GET /api/v1/metrics 90 d", base + METRICS_90, auth],
+    ["GET / executive page", `${base}/`, { cookie }],
+  ]);
   const { explains, cold } = await explainDashboardSql(dbUrl);
-  return { metrics28, metrics90, timeseries90, countStar, page, pageStatus: last.status, pageBytes: last.bytes, explains, cold };
+  return { metrics28, metrics90, timeseries90, countStar, page, pageStatus: last.status, pageBytes: last.bytes, explains, cold, afterChange };
+}
+
+/**
+ * Each call right after a new settled data version — what an API post does to every cached
+ * answer — so the server computes it from the database, as the first viewer after a write waits.
+ */
+async function firstCallsAfterAChange(dbUrl: string, calls: [string, string, Record<string, string>][]) {
+  const out: QueryScenario["afterChange"] = [];
+  for (const [name, url, headers] of calls) {
+    await withClient(dbUrl, (c) => c.query("UPDATE data_version SET version = version + 1, settled = version + 1"));
+    const t0 = performance.now();
+    await get(url, headers);
+    out.push({ name, ms: performance.now() - t0 });
+    log(`  first call after a change, ${name}: ${fmtMs(out.at(-1)!.ms)}`);
+  }
+  return out;
 }
 
 /**
@@ -98,6 +122,8 @@ export async function explainDashboardSql(dbUrl: string) {
         computeTimeseries({ from: FROM_90, to: TO, metric: "verified_resolution_rate", interval: "day" }));
       await timed(`executive page trends: ${trendSeries.length} series, 90 d by week${mode}`, () =>
         computeTimeseriesSet({ from: FROM_90, to: TO, interval: "week" }, trendSeries));
+      await timed(`executive page numbers: metrics 28 d group_by=channel,population without percentiles${mode}`, () =>
+        computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, { percentiles: false }));
     }
   } finally {
     delete process.env.METRICS_ROLLUPS;
