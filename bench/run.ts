@@ -1,9 +1,9 @@
 /**
- * `npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep] [--reuse]
- *   [--connections 50] [--duration 60] [--calls 20]`
+ * `npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|small|all] [--keep]
+ *   [--reuse] [--connections 50] [--duration 60] [--calls 20]`
  *
- * `--keep` leaves the cluster in bench/data/pg-<N>; `--reuse` runs the query or concurrency
- * scenario on it again without loading anything (a 10 M load takes an hour).
+ * `--keep` leaves the cluster in bench/data/pg-<N>; `--reuse` runs the query, concurrency or
+ * small scenario on it again without loading anything (a 10 M load takes an hour).
  *
  * Ingest, query and concurrency figures of one machine against a fresh embedded PostgreSQL in
  * bench/data/pg-<N> (or BENCH_DATABASE_URL), written to bench/results/<date>-<N>.md next to the
@@ -15,13 +15,14 @@ import { parseArgs } from "node:util";
 import { openBenchDatabase, tableCounts, withClient, type BenchDatabase } from "./lib/cluster";
 import { concurrencyScenario } from "./lib/concurrency";
 import { ensureCsv } from "./lib/data";
-import { cliIngest, ingestScenario } from "./lib/ingest";
+import { cliIngest, ingestScenario, smallFileScenario } from "./lib/ingest";
 import { METRICS_28, queryScenario } from "./lib/query";
 import { printTable, writeReport, type Report } from "./lib/report";
 import { createReadKey, signIn, startServer, type Server } from "./lib/server";
 import { killAllChildren, log, rmrf } from "./lib/util";
 
-const SCENARIOS = ["ingest", "query", "concurrency", "all"] as const;
+// small: only the small file into the loaded vs an empty database (part of ingest; with --reuse)
+const SCENARIOS = ["ingest", "query", "concurrency", "small", "all"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -38,7 +39,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write("npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|all] [--keep] [--reuse] [--connections 50] [--duration 60] [--calls 20]\n");
+  process.stdout.write("npm run bench -- [--conversations N] [--scenario ingest|query|concurrency|small|all] [--keep] [--reuse] [--connections 50] [--duration 60] [--calls 20]\n");
   process.exit(0);
 }
 const bounded = (name: string, v: string, min: number, max: number) => {
@@ -61,7 +62,7 @@ if (!SCENARIOS.includes(scenario)) {
 }
 const want = (s: Scenario) => scenario === "all" || scenario === s;
 if (values.reuse && want("ingest")) {
-  process.stderr.write("--reuse runs on what an earlier run loaded: use it with --scenario query or concurrency\n");
+  process.stderr.write("--reuse runs on what an earlier run loaded: use it with --scenario query, concurrency or small\n");
   process.exit(2);
 }
 
@@ -124,6 +125,8 @@ async function main() {
     report.notes.push(`data loaded with the CLI in ${(r.ms / 1000).toFixed(1)} s (ingest scenario not run)`);
     await withClient(db.url, (c) => c.query("VACUUM ANALYZE"));
   }
+
+  if (scenario === "small") report.small = await smallFileScenario(db.url, small);
 
   if (want("query") || want("concurrency")) {
     server = await startServer(db.url, N);

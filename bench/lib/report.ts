@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import type { ConcurrencyScenario, LoadRun } from "./concurrency";
-import type { IngestRun, IngestScenario } from "./ingest";
+import type { IngestRun, IngestScenario, SmallFileScenario } from "./ingest";
 import type { QueryScenario } from "./query";
 import { fmtInt, fmtMs, RESULTS, ROOT } from "./util";
 import type { Sample } from "./util";
@@ -16,6 +16,8 @@ export interface Report {
   file: { events: number; bytes: number; path: string };
   db: { events: number; conversations: number; db_bytes: number; server_version: string } | null;
   ingest?: IngestScenario;
+  /** --scenario small alone (otherwise it is part of ingest) */
+  small?: SmallFileScenario;
   query?: QueryScenario;
   concurrency?: ConcurrencyScenario;
   notes: string[];
@@ -47,13 +49,20 @@ export function machine() {
   };
 }
 
+const smallRows = (s: SmallFileScenario) => [
+  ingestRow("small file into an empty DB", s.empty, s.events),
+  ingestRow("small file into the loaded DB", s.loaded, s.events),
+];
+
 export function goals(r: Report): Goal[] {
   const g: Goal[] = [];
   if (r.ingest) {
     const i = r.ingest;
     g.push({ what: "CLI ingest vs psql \\copy", measured: `${fmtMs(i.main.ms)} vs ${fmtMs(i.copyMs)} = ${ratio(i.main.ms, i.copyMs).toFixed(1)}×`, goal: "≤ 3×", met: ratio(i.main.ms, i.copyMs) <= 3 });
     g.push({ what: "CLI peak RSS", measured: i.main.peakRssMb === null ? "–" : `${i.main.peakRssMb.toFixed(0)} MB`, goal: "≤ 300 MB", met: i.main.peakRssMb === null ? null : i.main.peakRssMb <= 300 });
-    const s = i.small;
+  }
+  const s = r.ingest?.small ?? r.small;
+  if (s) {
     g.push({ what: `${fmtInt(s.events)}-event file into loaded vs empty DB`, measured: `${fmtMs(s.loadedMs)} vs ${fmtMs(s.emptyMs)} = ${ratio(s.loadedMs, s.emptyMs).toFixed(2)}×`, goal: "≤ 2×", met: ratio(s.loadedMs, s.emptyMs) <= 2 });
   }
   if (r.query) {
@@ -107,10 +116,12 @@ export function markdown(r: Report): string {
     L.push("| run | events | wall | events/s | peak RSS | accepted / duplicates / rejected | phases (INGEST_TIMING) |", "|---|---|---|---|---|---|---|");
     L.push(ingestRow("CLI ingest into an empty DB", i.main, r.file.events));
     L.push(ingestRow("re-ingest (all duplicates)", i.reingest, r.file.events));
-    L.push(ingestRow("small file into an empty DB", i.small.empty, i.small.events));
-    L.push(ingestRow("small file into the loaded DB", i.small.loaded, i.small.events));
+    L.push(...smallRows(i.small));
     for (const ing of r.concurrency?.ingests ?? []) L.push(ingestRow(`background ingest during the ${ing.during} load`, ing, ing.events));
     L.push("");
+  } else if (r.small) {
+    L.push("## Ingest", "", "| run | events | wall | events/s | peak RSS | accepted / duplicates / rejected | phases (INGEST_TIMING) |", "|---|---|---|---|---|---|---|");
+    L.push(...smallRows(r.small), "");
   }
   if (r.query) {
     const q = r.query;
