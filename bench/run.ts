@@ -18,7 +18,7 @@ import { ensureCsv } from "./lib/data";
 import { cliIngest, ingestScenario, smallFileScenario } from "./lib/ingest";
 import { METRICS_28, queryScenario } from "./lib/query";
 import { printTable, writeReport, type Report } from "./lib/report";
-import { createReadKey, signIn, startServer, type Server } from "./lib/server";
+import { buildApp, createReadKey, signIn, startServer, type Server } from "./lib/server";
 import { killAllChildren, log, rmrf } from "./lib/util";
 
 // small: only the small file into the loaded vs an empty database (part of ingest; with --reuse)
@@ -95,6 +95,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 async function main() {
   const startedAt = new Date();
   const t0 = performance.now();
+  if (want("query") || want("concurrency")) await buildApp();
   const file = await ensureCsv(String(N), N, 1);
   const small = await ensureCsv(`small-${SMALL_CONVERSATIONS}-s2`, SMALL_CONVERSATIONS, 2);
   // one background file per load target (seeds 3 and 4: new events, not duplicates)
