@@ -87,7 +87,7 @@ async function startServerOnce(url: string, n: number, readyTimeoutMs: number): 
 
 /**
  * `next build`, before the bench writes its data: at 10 M conversations the build, run later by
- * `npm start` with the 7.6 GB CSV and the 25 GB cluster under bench/data, read the CSV (seen in
+ * `npm start` with the 7.9 GB CSV and the 25 GB cluster under bench/data, read the CSV (seen in
  * /proc/<pid>/fd) and was killed for memory at 23 GB. Which module's file pattern makes
  * Turbopack trace it is not found yet (docs/scaling.md). Built here, `npm start` finds the build
  * current and does not build again.
