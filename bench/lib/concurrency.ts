@@ -95,6 +95,9 @@ export async function concurrencyScenario(
     ["metrics API", base + metricsPath, { authorization: `Bearer ${apiKey}` }],
     ["executive page", `${base}/`, { cookie }],
   ];
+  // "idle" is warm: alone (without the query scenario before it) the server starts with every
+  // cache cold, and at 10 M its first answers took 13–17 s, which 50 clients waited for
+  for (const [, url, headers] of targets) await drain(url, headers);
   log(`${opts.connections} concurrent clients × ${opts.durationS} s, idle…`);
   const idle: LoadRun[] = [];
   for (const [name, url, headers] of targets) idle.push(await load(name, url, headers, opts.connections, opts.durationS));
