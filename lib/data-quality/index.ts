@@ -3,6 +3,8 @@ import { prisma } from "../db/prisma";
 import { resolveMetricsRequest } from "../metrics";
 import type { TMetricsQuery } from "../metrics/request";
 import { sliceConditions } from "../metrics/slice";
+import { Prisma } from "../generated/prisma/client";
+import { inSnapshot, liveTail, rollupState } from "../rollups/source";
 
 /**
  * Queries of the data-quality page (events.md: orphans and start conflicts are kept and
@@ -214,12 +216,23 @@ export async function importHistory(limit = 20, samples = 5): Promise<ImportReco
 
 /** Distinct customer tiers and topics of started conversations, for the filter menus. */
 export async function filterOptions(maxValues = 200): Promise<{ customerTiers: string[]; topics: string[] }> {
-  const rows = await prisma().$queryRaw<{ kind: string; value: string }[]>`
-    (SELECT 'tier' AS kind, customer_tier AS value FROM conversations
-      WHERE started_at IS NOT NULL AND customer_tier IS NOT NULL GROUP BY customer_tier ORDER BY customer_tier LIMIT ${maxValues})
-    UNION ALL
-    (SELECT 'topic' AS kind, topic AS value FROM conversations
-      WHERE started_at IS NOT NULL AND topic IS NOT NULL GROUP BY topic ORDER BY topic LIMIT ${maxValues})`;
+  const rows = await inSnapshot(async (db) => {
+    const rollup = await rollupState(db);
+    // the rollup's segments hold every closed conversation's tier and topic in ~1 row per
+    // segment-day, so only the live tail is read row by row (10 M conversations: 9.4 s -> well under 1 s)
+    const pairs = rollup
+      ? Prisma.sql`SELECT DISTINCT customer_tier, topic FROM (
+          SELECT r.customer_tier, r.topic FROM conversation_rollups r
+          UNION ALL
+          SELECT c.customer_tier, c.topic FROM conversations c WHERE c.started_at IS NOT NULL AND ${liveTail(rollup)}) p`
+      : Prisma.sql`SELECT DISTINCT customer_tier, topic FROM conversations WHERE started_at IS NOT NULL`;
+    return db.$queryRaw<{ kind: string; value: string }[]>`
+      WITH pairs AS MATERIALIZED (${pairs})
+      (SELECT 'tier' AS kind, customer_tier AS value FROM pairs WHERE customer_tier IS NOT NULL
+        GROUP BY customer_tier ORDER BY customer_tier LIMIT ${maxValues})
+      UNION ALL
+      (SELECT 'topic' AS kind, topic AS value FROM pairs WHERE topic IS NOT NULL GROUP BY topic ORDER BY topic LIMIT ${maxValues})`;
+  });
   return {
     customerTiers: rows.filter((r) => r.kind === "tier").map((r) => r.value),
     topics: rows.filter((r) => r.kind === "topic").map((r) => r.value),

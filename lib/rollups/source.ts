@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import { additiveAggregate, ADDITIVE_ITEMS } from "../metrics/definitions";
 import type { MetricsRequest } from "../metrics/request";
 import { filterConditions, sliceTable } from "../metrics/slice";
-import { closedHours, ROLLUP_LAYOUT, rollupsEnabled, ROLLUP_SIGNATURE } from "./state";
+import { closedHours, ROLLUP_LAYOUT, rollupsEnabled, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
 
 const sql = Prisma.sql;
 type Db = Pick<PrismaClient, "$queryRaw">;
@@ -48,16 +48,32 @@ export interface RollupCoverage {
  * every rolled-up conversation is then closed for the request, so its flags are the rollup's.
  */
 export async function rollupCoverage(db: Db, req: MetricsRequest): Promise<RollupCoverage | null> {
+  const st = await rollupState(db);
+  if (!st) return null;
+  if (st.recontactHours !== req.recontactHours || st.verificationHours !== req.verificationHours) return null;
+  if (req.asOf.getTime() < st.horizon.getTime()) return null;
+  return { horizon: st.horizon, closedHours: closedHours(req) };
+}
+
+/**
+ * The rollup as stored, when it holds exactly the conversations closed at its horizon under
+ * its own windows (current definitions, no change waiting to be folded in): every started
+ * conversation is then in the rollup or in `liveTail` of it, never in both.
+ */
+export async function rollupState(db: Db): Promise<(RollupWindows & RollupCoverage) | null> {
   if (!rollupsEnabled()) return null;
   const rows = await db.$queryRaw<{ signature: string; recontact_hours: number; verification_hours: number; horizon: Date | null; pending: boolean }[]>`
     SELECT signature, recontact_hours, verification_hours, horizon, EXISTS (SELECT 1 FROM rollup_changes) AS pending
     FROM rollup_state WHERE id = 1`;
   const st = rows[0];
   if (!st || st.horizon === null || st.pending || st.signature !== ROLLUP_SIGNATURE) return null;
-  if (st.recontact_hours !== req.recontactHours || st.verification_hours !== req.verificationHours) return null;
-  if (req.asOf.getTime() < st.horizon.getTime()) return null;
-  return { horizon: st.horizon, closedHours: closedHours(req) };
+  const w = { recontactHours: st.recontact_hours, verificationHours: st.verification_hours };
+  return { ...w, horizon: st.horizon, closedHours: closedHours(w) };
 }
+
+/** Conversations `c` the rollup does not hold: never ended, or a window still open at the horizon (conversations_ended_at_idx). */
+export const liveTail = (coverage: RollupCoverage) =>
+  sql`(c.ended_at IS NULL OR c.ended_at > ${coverage.horizon}::timestamptz - make_interval(hours => ${coverage.closedHours}::int))`;
 
 /** The quoted column name of an additive item in the rows `additiveRows` returns. */
 export const itemColumn = (alias: string) => Prisma.raw(`u."${alias}"`);
@@ -75,8 +91,7 @@ export function additiveRows(req: MetricsRequest, coverage: RollupCoverage | nul
   if (!coverage) {
     return sql`(SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req)} ${groupBy}) u`;
   }
-  // the tail: never ended, or a window still open at the horizon (conversations_ended_at_idx)
-  const tail = sql`(c.ended_at IS NULL OR c.ended_at > ${coverage.horizon}::timestamptz - make_interval(hours => ${coverage.closedHours}::int))`;
+  const tail = liveTail(coverage);
   const rollupDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].rollup} AS "${d}"`));
   const rollupItems = ROLLUP_LAYOUT.map((l) => Prisma.raw(`sum(r.${l.column}[${l.index}])::numeric AS "${l.item.alias}"`));
   const rollupWhere = Prisma.join([sql`r.day >= ${req.from}::date`, sql`r.day <= ${req.to}::date`, ...filterConditions(req.filters, "r")], " AND ");

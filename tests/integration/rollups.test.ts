@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../lib/db/pool";
 import { prisma } from "../../lib/db/prisma";
+import { filterOptions } from "../../lib/data-quality";
 import { generateDemoEvents } from "../../lib/demo/generate";
 import { eraseCustomer } from "../../lib/maintenance/erase";
 import { verifyDerived } from "../../lib/maintenance/verify";
@@ -74,6 +75,8 @@ describe("answers through the rollup", () => {
         expectSameMetrics(viaRollup, referenceMetrics(events, request));
         expect(viaRollup).toEqual(await withoutRollups(() => computeMetrics(q)));
 
+        expect(await filterOptions()).toEqual(await withoutRollups(() => filterOptions()));
+
         const { group_by: _, ...tq } = q;
         const series = await computeTimeseriesSet({ ...tq, interval: "day" }, ALL_SERIES);
         expect(series).toEqual(await withoutRollups(() => computeTimeseriesSet({ ...tq, interval: "day" }, ALL_SERIES)));
@@ -89,6 +92,27 @@ describe("answers through the rollup", () => {
     // the property is only worth something if the rollup really answered part of many requests
     expect(covered).toBeGreaterThan(5);
   }, 300_000);
+});
+
+describe("filter options through the rollup", () => {
+  it("list the tiers and topics of rolled-up conversations and of the live tail alike", async () => {
+    await pool().query("TRUNCATE events, conversations, imports, settings RESTART IDENTITY");
+    const start = (id: string, at: string, tier: string, topic: string) => ({
+      event_id: id, conversation_id: id, type: "conversation_started", at, customer_id: `cust-${id}`, channel: "chat", customer_tier: tier, topic,
+    });
+    await ingestJson([
+      start("old", "2026-03-01T10:00:00Z", "closed-tier", "closed-topic"),
+      start("new", "2026-05-31T10:00:00Z", "open-tier", "open-topic"),
+      { event_id: "late", conversation_id: "unstarted", type: "customer_message", at: "2026-05-31T11:00:00Z" },
+    ]);
+    // the old one is in the rollup, the new one only in the rows (its windows are open)
+    expect(await rolledUpConversations()).toBe(1);
+    expect(await filterOptions()).toEqual({ customerTiers: ["closed-tier", "open-tier"], topics: ["closed-topic", "open-topic"] });
+    expect(await withoutRollups(() => filterOptions())).toEqual(await filterOptions());
+    // an erased customer's tier is gone from the menus with its rolled-up row
+    await eraseCustomer("cust-old");
+    expect(await filterOptions()).toEqual({ customerTiers: ["open-tier"], topics: ["open-topic"] });
+  });
 });
 
 type Ev = Record<string, unknown> & { conversation_id: string; type: string; at: string };
