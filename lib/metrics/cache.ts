@@ -56,9 +56,21 @@ export async function cachedFrozen<T>(version: string, parts: unknown[], compute
 interface Latest {
   version: bigint;
   value: unknown;
+  /** when it was recorded, and how long its computation took (ms) */
+  recordedAt: number;
+  took: number;
   /** the version a refresh is computing behind the viewers, if any */
   refreshing?: bigint;
 }
+
+/**
+ * While an import runs, a question is recomputed no sooner than this many times its last
+ * computation's duration after that one landed: each question's refreshes then take at most a
+ * third of one core from the import and the viewers. At 10 M conversations the metrics API's
+ * refresh takes ~16 s of PostgreSQL; starting the next one at once after every part kept a
+ * core busy for the whole import and doubled the page's latency (docs/scaling.md).
+ */
+export const REFRESH_PAUSE_FACTOR = 2;
 const globalForLatest = globalThis as unknown as { __metricsLatest?: Map<string, Latest> };
 const latest = (globalForLatest.__metricsLatest ??= new Map());
 
@@ -69,7 +81,8 @@ const latest = (globalForLatest.__metricsLatest ??= new Map());
  * while one refresh computes the current one behind them. Without this, each part's commit made
  * the next request of every kind a cold computation that all viewers waited for (seconds at 1 M
  * conversations). An answer is never older than the last settled write (an API post, an erasure,
- * a finished import: whoever wrote it reads it back), and at most two refreshes behind.
+ * a finished import: whoever wrote it reads it back), and at most two refreshes and a pause
+ * (REFRESH_PAUSE_FACTOR) behind.
  * Outermost only: a `fresh()` that itself answered from an older part would be recorded as the
  * current version's answer.
  */
@@ -77,11 +90,13 @@ export async function cachedAcrossParts<T>(versions: DataVersions, family: unkno
   if (process.env.METRICS_CACHE === "0") return fresh();
   const familyKey = key("latest", family);
   const version = BigInt(versions.version);
+  const startedAt = Date.now();
   const record = (value: T) => {
     const known = latest.get(familyKey);
     if (!known || known.version <= version) {
       latest.delete(familyKey); // most recently used goes last
-      latest.set(familyKey, { version, value });
+      const recordedAt = Date.now();
+      latest.set(familyKey, { version, value, recordedAt, took: recordedAt - startedAt });
       while (latest.size > MAX_ENTRIES) latest.delete(latest.keys().next().value as string);
     }
     return value;
@@ -89,8 +104,8 @@ export async function cachedAcrossParts<T>(versions: DataVersions, family: unkno
   const known = latest.get(familyKey);
   if (known && known.version < version && known.version >= BigInt(versions.settled)) {
     // one refresh per question at a time: versions can come faster than a refresh (API posts
-    // during an import); when it lands, the next viewer starts the next one
-    if (known.refreshing === undefined) {
+    // during an import); after it lands and a pause, the next viewer starts the next one
+    if (known.refreshing === undefined && startedAt - known.recordedAt >= REFRESH_PAUSE_FACTOR * known.took) {
       known.refreshing = version;
       fresh().then(record, () => {
         if (known.refreshing === version) known.refreshing = undefined; // the next viewer retries

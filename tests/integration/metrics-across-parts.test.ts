@@ -1,12 +1,12 @@
 import { Readable } from "node:stream";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { executiveNumbers } from "../../components/executive-data";
 import { resolvePageRequest } from "../../components/page-data";
 import { pool } from "../../lib/db/pool";
 import { demoEventsToCsv } from "../../lib/demo/generate";
 import { ingestStream } from "../../lib/ingest";
 import { computeMetricsJson } from "../../lib/metrics";
-import { cachedAcrossParts, dataVersions } from "../../lib/metrics/cache";
+import { cachedAcrossParts, dataVersions, REFRESH_PAUSE_FACTOR } from "../../lib/metrics/cache";
 import { closeConnections, freshDatabase } from "./support/db";
 import { ingestJson } from "./support/ingest";
 
@@ -79,22 +79,59 @@ describe("answers while an import commits in parts", () => {
 });
 
 describe("the refresh behind the viewers", () => {
-  it("runs once per question at a time, however fast versions come", async () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  /** a clock the test moves, and a question whose computations the test finishes */
+  function question() {
+    let now = 1_000_000;
+    vi.spyOn(Date, "now").mockImplementation(() => now);
     const family = ["refresh-test", Math.random()];
     const waiting: ((v: string) => void)[] = [];
     const fresh = () => new Promise<string>((resolve) => waiting.push(resolve));
     const at = (version: number) => cachedAcrossParts({ version: String(version), settled: "1" }, family, fresh);
+    const tick = (ms: number) => (now += ms);
+    return { at, waiting, tick };
+  }
+  const landed = () => new Promise((r) => setTimeout(r, 0));
 
+  it("runs once per question at a time, however fast versions come", async () => {
+    const { at, waiting, tick } = question();
     const first = at(1);
     waiting[0]("answer 1");
     expect(await first).toBe("answer 1");
     expect(await at(2)).toBe("answer 1"); // starts the refresh of version 2
     expect(await at(3)).toBe("answer 1"); // version 2's refresh is still running: no second one
     expect(waiting).toHaveLength(2);
+    tick(100);
     waiting[1]("answer 2");
-    await new Promise((r) => setTimeout(r, 0));
-    expect(await at(3)).toBe("answer 2"); // landed; this viewer starts version 3's
+    await landed();
+    tick(REFRESH_PAUSE_FACTOR * 100);
+    expect(await at(3)).toBe("answer 2"); // landed, paused; this viewer starts version 3's
     expect(waiting).toHaveLength(3);
+  });
+
+  it("pauses after a refresh lands for a multiple of what it took before starting the next", async () => {
+    const { at, waiting, tick } = question();
+    const first = at(1);
+    tick(1000); // the first computation took a second
+    waiting[0]("answer 1");
+    await first;
+    expect(await at(2)).toBe("answer 1");
+    expect(waiting).toHaveLength(1); // no refresh while the pause after the first lasts
+    tick(REFRESH_PAUSE_FACTOR * 1000 - 1);
+    expect(await at(2)).toBe("answer 1");
+    expect(waiting).toHaveLength(1);
+    tick(1);
+    expect(await at(2)).toBe("answer 1");
+    expect(waiting).toHaveLength(2); // paused long enough: refreshing
+    waiting[1]("answer 2");
+    await landed();
+    expect(await at(3)).toBe("answer 2"); // it took no time on this clock: no pause, version 3's starts
+    expect(waiting).toHaveLength(3);
+    // a settled write is still read back at once, pause or not
+    const settled = cachedAcrossParts({ version: "3", settled: "3" }, ["refresh-test-settled"], async () => "answer 3");
+    expect(await settled).toBe("answer 3");
   });
 });
 
