@@ -14,14 +14,14 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openBenchDatabase, tableCounts, withClient, type BenchDatabase } from "./lib/cluster";
 import { concurrencyScenario } from "./lib/concurrency";
-import { ensureCsv, type CsvFile } from "./lib/data";
-import { cliIngest, ingestScenario, smallFileScenario } from "./lib/ingest";
+import { ensureCsv } from "./lib/data";
+import { cliIngest, ingestScenario, smallFileScenario, type SmallFile } from "./lib/ingest";
 import { METRICS_28, queryScenario } from "./lib/query";
 import { printTable, writeReport, type Report } from "./lib/report";
 import { buildApp, createReadKey, signIn, startServer, type Server } from "./lib/server";
 import { killAllChildren, log, rmrf } from "./lib/util";
 
-// small: only the small file into the loaded vs an empty database (part of ingest; with --reuse)
+// small: only the small files into the loaded vs an empty database (part of ingest; with --reuse)
 const SCENARIOS = ["ingest", "query", "concurrency", "small", "all"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
@@ -93,29 +93,37 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 /**
- * The small file, or on a kept cluster that already holds it (an earlier `--scenario small
- * --reuse`), the same-sized file of the first unused seed from 5 on (3 and 4 are the concurrency
- * scenario's): a statistically identical file of new conversations, so the run measures an ingest.
+ * The two small files of the history goal: one spread over the whole history (new conversations
+ * among the old ones: inserts all over the time indexes) and one of the history's last day (what
+ * a daily export adds). On a kept cluster that already holds one (an earlier `--scenario small
+ * --reuse`), the same file of the next unused seed: statistically identical, new conversations,
+ * so the run measures an ingest. Seeds 3 and 4 are the concurrency scenario's.
  */
-async function freshSmallFile(url: string, small: CsvFile, notes: string[]): Promise<CsvFile> {
-  for (let seed = 2; ; seed = seed === 2 ? 5 : seed + 1) {
-    const held = await withClient(url, (c) =>
-      c.query("SELECT 1 FROM events WHERE conversation_id = $1 LIMIT 1", [`demo-${seed}-0`]),
-    );
-    if (held.rowCount === 0) {
-      if (seed === 2) return small;
-      notes.push(`the kept cluster already holds the seed-2 small file: seed ${seed} used`);
-      return ensureCsv(`small-${SMALL_CONVERSATIONS}-s${seed}`, SMALL_CONVERSATIONS, seed);
+async function freshSmallFiles(url: string, notes: string[]): Promise<SmallFile[]> {
+  const kinds = [
+    { label: "spread over the history", seeds: [2, ...range(5, 50)], span: {} },
+    { label: "of the last day", seeds: range(50, 100), span: { days: 1 } },
+  ];
+  const files: SmallFile[] = [];
+  for (const { label, seeds, span } of kinds) {
+    for (const seed of seeds) {
+      const held = await withClient(url, (c) => c.query("SELECT 1 FROM events WHERE conversation_id = $1 LIMIT 1", [`demo-${seed}-0`]));
+      if (held.rowCount) continue;
+      if (seed !== seeds[0]) notes.push(`small file ${label}: the kept cluster already holds seed ${seeds[0]}'s, seed ${seed} used`);
+      const name = `small-${SMALL_CONVERSATIONS}-${"days" in span ? "lastday-" : ""}s${seed}`;
+      files.push({ ...(await ensureCsv(name, SMALL_CONVERSATIONS, seed, span)), label });
+      break;
     }
   }
+  return files;
 }
+const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 async function main() {
   const startedAt = new Date();
   const t0 = performance.now();
   if (want("query") || want("concurrency")) await buildApp();
   const file = await ensureCsv(String(N), N, 1);
-  const small = await ensureCsv(`small-${SMALL_CONVERSATIONS}-s2`, SMALL_CONVERSATIONS, 2);
   // one background file per load target (seeds 3 and 4: new events, not duplicates)
   const background = want("concurrency")
     ? [await ensureCsv(`bg-${BACKGROUND_CONVERSATIONS}-s3`, BACKGROUND_CONVERSATIONS, 3), await ensureCsv(`bg-${BACKGROUND_CONVERSATIONS}-s4`, BACKGROUND_CONVERSATIONS, 4)]
@@ -133,7 +141,7 @@ async function main() {
     notes: [],
   };
   if (want("ingest")) {
-    report.ingest = await ingestScenario(db.url, file, small);
+    report.ingest = await ingestScenario(db.url, file, await freshSmallFiles(db.url, report.notes));
   } else if (values.reuse) {
     const { events } = await tableCounts(db.url);
     if (events < file.events) throw new Error(`--reuse: the kept cluster holds ${events} events, fewer than the file's ${file.events}`);
@@ -145,7 +153,10 @@ async function main() {
     await withClient(db.url, (c) => c.query("VACUUM ANALYZE"));
   }
 
-  if (scenario === "small") report.small = await smallFileScenario(db.url, await freshSmallFile(db.url, small, report.notes));
+  if (scenario === "small") {
+    report.small = [];
+    for (const f of await freshSmallFiles(db.url, report.notes)) report.small.push(await smallFileScenario(db.url, f));
+  }
 
   if (want("query") || want("concurrency")) {
     server = await startServer(db.url, N);

@@ -34,16 +34,21 @@ function countLines(file: string): number {
  * The canonical CSV of `conversations` demo conversations (seed, fixed now), written once and
  * reused. Written to a .tmp file and renamed, so an interrupted generation is never reused.
  */
-export async function ensureCsv(name: string, conversations: number, seed: number): Promise<CsvFile> {
+export async function ensureCsv(
+  name: string,
+  conversations: number,
+  seed: number,
+  { days = BENCH_DAYS, now = BENCH_NOW }: { days?: number; now?: Date } = {},
+): Promise<CsvFile> {
   fs.mkdirSync(DATA, { recursive: true });
   const file = path.join(DATA, `${name}.csv`);
   if (!fs.existsSync(file)) {
-    log(`generating ${path.relative(process.cwd(), file)} (${conversations} conversations, seed ${seed})…`);
+    log(`generating ${path.relative(process.cwd(), file)} (${conversations} conversations over ${days} days, seed ${seed})…`);
     const t0 = performance.now();
     const tmp = `${file}.tmp`;
     const out = fs.createWriteStream(tmp);
     let buf = "";
-    for (const line of demoEventsToCsv({ conversations, seed, days: BENCH_DAYS, now: BENCH_NOW })) {
+    for (const line of demoEventsToCsv({ conversations, seed, days, now })) {
       buf += line;
       if (buf.length > 1 << 20) {
         if (!out.write(buf)) await once(out, "drain");

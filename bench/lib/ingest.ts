@@ -73,16 +73,18 @@ export async function psqlCopy(url: string, file: CsvFile): Promise<number> {
   return r.ms;
 }
 
-export type SmallFileScenario = { events: number; emptyMs: number; loadedMs: number; empty: IngestRun; loaded: IngestRun };
+/** A small file and what its conversations span (lib/run.ts freshSmallFiles). */
+export type SmallFile = CsvFile & { label: string };
+export type SmallFileScenario = { label: string; events: number; emptyMs: number; loadedMs: number; empty: IngestRun; loaded: IngestRun };
 
 export interface IngestScenario {
   main: IngestRun;
   copyMs: number;
   reingest: IngestRun;
-  small: SmallFileScenario;
+  small: SmallFileScenario[];
 }
 
-export async function ingestScenario(url: string, file: CsvFile, small: CsvFile): Promise<IngestScenario> {
+export async function ingestScenario(url: string, file: CsvFile, small: SmallFile[]): Promise<IngestScenario> {
   log(`psql \\copy of ${file.events} lines into a bare text table…`);
   const copyMs = await psqlCopy(url, file);
   log(`  ${(copyMs / 1000).toFixed(1)} s`);
@@ -97,12 +99,14 @@ export async function ingestScenario(url: string, file: CsvFile, small: CsvFile)
   const reingest = await cliIngest(url, file);
   log(`  ${(reingest.ms / 1000).toFixed(1)} s, ${JSON.stringify(reingest.phases)}`);
 
-  return { main, copyMs, reingest, small: await smallFileScenario(url, small) };
+  const smallRuns: SmallFileScenario[] = [];
+  for (const f of small) smallRuns.push(await smallFileScenario(url, f));
+  return { main, copyMs, reingest, small: smallRuns };
 }
 
 /** The small file into an empty database, then into the loaded one: what the stored history costs an ingest. */
-export async function smallFileScenario(url: string, small: CsvFile): Promise<SmallFileScenario> {
-  log(`${small.events}-event file into an empty database…`);
+export async function smallFileScenario(url: string, small: SmallFile): Promise<SmallFileScenario> {
+  log(`${small.events}-event file ${small.label} into an empty database…`);
   const emptyUrl = await createSiblingDatabase(url, "bench_empty");
   let empty: IngestRun;
   try {
@@ -121,7 +125,7 @@ export async function smallFileScenario(url: string, small: CsvFile): Promise<Sm
     throw new Error(`the loaded database already held ${loaded.duplicates} of the small file's events: its figure would not be an ingest's`);
   }
   await withClient(url, (c) => c.query("VACUUM ANALYZE"));
-  return { events: small.events, emptyMs: empty.ms, loadedMs: loaded.ms, empty, loaded };
+  return { label: small.label, events: small.events, emptyMs: empty.ms, loadedMs: loaded.ms, empty, loaded };
 }
 
 export type { ChildProcess };

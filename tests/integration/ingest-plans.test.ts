@@ -30,6 +30,11 @@ it("estimates distinct conversation ids as a share of events, not from the sampl
   expect(rows[0].n_distinct).toBe(-0.1);
 });
 
+it("leaves room on the rollup's pages for its rows' next versions (HOT updates)", async () => {
+  const { rows } = await pool().query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE oid = 'conversation_rollups'::regclass`);
+  expect(rows[0].reloptions).toContain("fillfactor=70");
+});
+
 interface PlanNode {
   "Node Type": string;
   "Relation Name"?: string;
