@@ -4,6 +4,7 @@
  * cluster this process started is stopped cleanly on SIGINT/SIGTERM.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import cluster, { type Worker } from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
 import { config } from "../lib/config";
@@ -41,6 +42,7 @@ function needsBuild(): boolean {
 
 async function main() {
   ingestNice(); // a bad INGEST_NICE stops the start here, not a later upload
+  const workers = config.webWorkers;
   if (process.env.SKIP_BUILD !== "1" && needsBuild()) {
     log("building the web app (first start or changed sources)…");
     const r = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -51,15 +53,15 @@ async function main() {
   log(config.databaseUrl ? "using DATABASE_URL" : `embedded PostgreSQL in ${path.join(config.dataDir, "postgres")}${db.owned ? "" : " (already running)"}`);
   process.env.DATABASE_URL = db.url;
   let child: ChildProcess | undefined;
+  const webWorkers: Worker[] = [];
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once("exit", r));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    }
+    const running = [...(child ? [child] : []), ...webWorkers.map((w) => w.process)].filter((p) => p.exitCode === null);
+    const allExited = Promise.all(running.map((p) => new Promise((r) => p.once("exit", r))));
+    for (const p of running) p.kill("SIGTERM");
+    await Promise.race([allExited, new Promise((r) => setTimeout(r, 10_000))]);
     await closePool().catch(() => {});
     await closePrisma().catch(() => {});
     await db.stop();
@@ -86,19 +88,29 @@ async function main() {
   }
 
   const port = String(config.port);
-  child = spawn(process.execPath, [nextBin, "start", "-p", port, "-H", process.env.HOST || "0.0.0.0"], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  child.on("exit", (code) => {
+  const nextArgs = [nextBin, "start", "-p", port, "-H", process.env.HOST || "0.0.0.0"];
+  const env = { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" };
+  const exited = (code: number | null) => {
     if (!stopping) {
       log(`web server exited (${code}); stopping`);
       void shutdown(code ?? 1);
     }
-  });
+  };
+  if (workers === 1) {
+    child = spawn(process.execPath, nextArgs, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env });
+    child.on("exit", exited);
+  } else {
+    // every worker's listen() on the port goes through this process, which hands each new
+    // connection to the next worker in turn (node:cluster's round robin)
+    cluster.setupPrimary({ exec: nextBin, args: nextArgs.slice(1), cwd: root, silent: false });
+    for (let i = 0; i < workers; i++) {
+      const w = cluster.fork(env);
+      w.on("exit", (code) => exited(code));
+      webWorkers.push(w);
+    }
+  }
   const url = `http://localhost:${port}`;
-  log(`serving ${url}`);
+  log(`serving ${url}${workers > 1 ? ` (${workers} web server processes)` : ""}`);
   if (setup) log(`first start: create the admin account at ${url}/setup?token=${setup.setupToken}`);
 }
 
