@@ -86,11 +86,10 @@ async function startServerOnce(url: string, n: number, readyTimeoutMs: number): 
 }
 
 /**
- * `next build`, before the bench writes its data: at 10 M conversations the build, run later by
- * `npm start` with the 7.9 GB CSV and the 25 GB cluster under bench/data, read the CSV (seen in
- * /proc/<pid>/fd) and was killed for memory at 23 GB. Which module's file pattern makes
- * Turbopack trace it is not found yet (docs/scaling.md). Built here, `npm start` finds the build
- * current and does not build again.
+ * `next build`, before the bench writes its data, so `npm start` finds the build current. (At
+ * 10 M conversations the build once read the 7.9 GB CSV under bench/data and was killed for
+ * memory: Tailwind's automatic source detection, now limited to app/, components/ and lib/ in
+ * app/globals.css.)
  */
 export async function buildApp(): Promise<void> {
   log("next build (before the data is written)…");
