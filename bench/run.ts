@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openBenchDatabase, tableCounts, withClient, type BenchDatabase } from "./lib/cluster";
 import { concurrencyScenario } from "./lib/concurrency";
-import { ensureCsv } from "./lib/data";
+import { ensureCsv, type CsvFile } from "./lib/data";
 import { cliIngest, ingestScenario, smallFileScenario, type SmallFile } from "./lib/ingest";
 import { METRICS_28, queryScenario } from "./lib/query";
 import { printTable, writeReport, type Report } from "./lib/report";
@@ -93,29 +93,46 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
 }
 
 /**
+ * A demo file of new conversations for a load measured on its own: the first of `seeds` whose
+ * conversations the database does not hold yet. On a kept cluster an earlier run already loaded
+ * the first seed's (`--reuse`), and loading it again would measure skipping duplicates; the next
+ * seed's file is statistically identical. Seed ranges: 2 and 5–49 the small file spread over the
+ * history, 50–99 the last day's, 100–199 the concurrency scenario's background loads.
+ */
+async function freshFile(url: string, notes: string[], what: string, seeds: number[], make: (seed: number) => Promise<CsvFile>): Promise<CsvFile> {
+  for (const seed of seeds) {
+    const held = await withClient(url, (c) => c.query("SELECT 1 FROM events WHERE conversation_id = $1 LIMIT 1", [`demo-${seed}-0`]));
+    if (held.rowCount) continue;
+    if (seed !== seeds[0]) notes.push(`${what}: the database already holds seed ${seeds[0]}'s, seed ${seed} used`);
+    return make(seed);
+  }
+  throw new Error(`${what}: every seed from ${seeds[0]} to ${seeds.at(-1)} is loaded already`);
+}
+
+/**
  * The two small files of the history goal: one spread over the whole history (new conversations
  * among the old ones: inserts all over the time indexes) and one of the history's last day (what
- * a daily export adds). On a kept cluster that already holds one (an earlier `--scenario small
- * --reuse`), the same file of the next unused seed: statistically identical, new conversations,
- * so the run measures an ingest. Seeds 3 and 4 are the concurrency scenario's.
+ * a daily export adds).
  */
 async function freshSmallFiles(url: string, notes: string[]): Promise<SmallFile[]> {
-  const kinds = [
-    { label: "spread over the history", seeds: [2, ...range(5, 50)], span: {} },
-    { label: "of the last day", seeds: range(50, 100), span: { days: 1 } },
+  const spread = await freshFile(url, notes, "small file spread over the history", [2, ...range(5, 50)], (seed) =>
+    ensureCsv(`small-${SMALL_CONVERSATIONS}-s${seed}`, SMALL_CONVERSATIONS, seed),
+  );
+  const lastDay = await freshFile(url, notes, "small file of the last day", range(50, 100), (seed) =>
+    ensureCsv(`small-${SMALL_CONVERSATIONS}-lastday-s${seed}`, SMALL_CONVERSATIONS, seed, { days: 1 }),
+  );
+  return [
+    { ...spread, label: "spread over the history" },
+    { ...lastDay, label: "of the last day" },
   ];
-  const files: SmallFile[] = [];
-  for (const { label, seeds, span } of kinds) {
-    for (const seed of seeds) {
-      const held = await withClient(url, (c) => c.query("SELECT 1 FROM events WHERE conversation_id = $1 LIMIT 1", [`demo-${seed}-0`]));
-      if (held.rowCount) continue;
-      if (seed !== seeds[0]) notes.push(`small file ${label}: the kept cluster already holds seed ${seeds[0]}'s, seed ${seed} used`);
-      const name = `small-${SMALL_CONVERSATIONS}-${"days" in span ? "lastday-" : ""}s${seed}`;
-      files.push({ ...(await ensureCsv(name, SMALL_CONVERSATIONS, seed, span)), label });
-      break;
-    }
-  }
-  return files;
+}
+
+/** One background file per load target of the concurrency scenario, two different seeds. */
+async function freshBackgroundFiles(url: string, notes: string[]): Promise<CsvFile[]> {
+  const make = (seed: number) => ensureCsv(`bg-${BACKGROUND_CONVERSATIONS}-s${seed}`, BACKGROUND_CONVERSATIONS, seed);
+  const first = await freshFile(url, notes, "first background load", range(100, 200).filter((s) => s % 2 === 0), make);
+  const second = await freshFile(url, notes, "second background load", range(100, 200).filter((s) => s % 2 === 1), make);
+  return [first, second];
 }
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
@@ -124,10 +141,6 @@ async function main() {
   const t0 = performance.now();
   if (want("query") || want("concurrency")) await buildApp();
   const file = await ensureCsv(String(N), N, 1);
-  // one background file per load target (seeds 3 and 4: new events, not duplicates)
-  const background = want("concurrency")
-    ? [await ensureCsv(`bg-${BACKGROUND_CONVERSATIONS}-s3`, BACKGROUND_CONVERSATIONS, 3), await ensureCsv(`bg-${BACKGROUND_CONVERSATIONS}-s4`, BACKGROUND_CONVERSATIONS, 4)]
-    : null;
   log(`${file.events} events in ${path.relative(process.cwd(), file.path)}`);
 
   db = await openBenchDatabase(N, { reuse: values.reuse });
@@ -164,12 +177,13 @@ async function main() {
     const cookie = await signIn(server.base);
     if (want("query")) report.query = await queryScenario(db.url, server.base, key, cookie, calls);
     if (want("concurrency")) {
+      const background = await freshBackgroundFiles(db.url, report.notes);
       report.concurrency = await concurrencyScenario(db.url, server.base, key, cookie, METRICS_28, {
         connections,
         durationS,
-        ingestFiles: background!,
+        ingestFiles: background,
       });
-      if (BACKGROUND_CONVERSATIONS < 115_000) report.notes.push(`background ingests scaled down to ${background![0].events} events (N is small)`);
+      if (BACKGROUND_CONVERSATIONS < 115_000) report.notes.push(`background ingests scaled down to ${background[0].events} events (N is small)`);
     }
   }
   report.notes.push("VACUUM ANALYZE runs after the main load (standing in for autovacuum having caught up) before the queries are timed.");
