@@ -37,12 +37,16 @@ export interface DatabaseHandle {
   stop(): Promise<void>;
 }
 
+// turbopackIgnore on every path into the data directory: these are runtime paths, and from
+// `path.join(dataDir, "postgres")` Turbopack otherwise derived a pattern matching any directory
+// named postgres in the project and read every file of a cluster there during `next build` (a
+// 25 GB cluster under bench/data: killed for memory; the same with ./data/postgres, the default)
 function clusterDir(dataDir: string) {
-  return path.join(dataDir, "postgres");
+  return path.join(/*turbopackIgnore: true*/ dataDir, "postgres");
 }
 
 function passwordFile(dataDir: string) {
-  return path.join(dataDir, "postgres-password");
+  return path.join(/*turbopackIgnore: true*/ dataDir, "postgres-password");
 }
 
 function urlFor(port: number, password: string) {
@@ -62,7 +66,7 @@ function pidAlive(pid: number) {
 export function runningClusterPort(dataDir: string): number | null {
   let lines: string[];
   try {
-    lines = fs.readFileSync(path.join(clusterDir(dataDir), "postmaster.pid"), "utf8").split("\n");
+    lines = fs.readFileSync(path.join(/*turbopackIgnore: true*/ clusterDir(dataDir), "postmaster.pid"), "utf8").split("\n");
   } catch {
     return null;
   }
@@ -130,7 +134,7 @@ async function ensureDatabaseExists(url: string) {
  */
 function makeTraversable(target: string) {
   if (process.getuid?.() !== 0) return;
-  for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+  for (let dir = path.resolve(/*turbopackIgnore: true*/ target); ; dir = path.dirname(dir)) {
     try {
       const { mode } = fs.statSync(dir);
       if ((mode & 0o001) === 0) fs.chmodSync(dir, mode | 0o001);
@@ -195,7 +199,7 @@ export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
     onLog: (m) => logs.push(String(m)),
     onError: (m) => logs.push(String(m)),
   });
-  if (!fs.existsSync(path.join(dir, "PG_VERSION"))) {
+  if (!fs.existsSync(path.join(/*turbopackIgnore: true*/ dir, "PG_VERSION"))) {
     try {
       await cluster.initialise();
     } catch (e) {
