@@ -1,4 +1,3 @@
-import os from "node:os";
 import path from "node:path";
 
 /** Every environment variable the product reads (documented in README.md). */
@@ -20,13 +19,15 @@ export const config = {
     return Number(process.env.MAX_UPLOAD_BYTES || 500 * 1024 * 1024);
   },
   /**
-   * Next.js server processes of `npm start`, sharing the port (node:cluster): one renders about
-   * 60 executive pages a second on one core, so a machine with more cores serves more viewers
-   * with more processes. Default: one per CPU, at most 4.
+   * Next.js server processes of `npm start`, sharing the port (node:cluster). Default 1: each
+   * process keeps its own answer cache, so more processes also mean more cold computations after
+   * every data change and more refreshes while an import runs. On this 2-CPU machine 2 processes
+   * served 1.5x the executive pages at 20 k conversations but were slower at 10 M, worst while
+   * an import ran (docs/dashboard.md).
    */
   get webWorkers(): number {
     const raw = process.env.WEB_WORKERS;
-    if (raw === undefined || raw === "") return Math.min(os.availableParallelism(), 4);
+    if (raw === undefined || raw === "") return 1;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`WEB_WORKERS must be a whole number from 1 to 64, got "${raw}"`);
     return n;

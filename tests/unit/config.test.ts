@@ -1,4 +1,3 @@
-import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { config } from "../../lib/config";
 
@@ -9,9 +8,9 @@ describe("WEB_WORKERS", () => {
     else process.env.WEB_WORKERS = saved;
   });
 
-  it("defaults to one server process per CPU, at most 4", () => {
+  it("defaults to one server process", () => {
     delete process.env.WEB_WORKERS;
-    expect(config.webWorkers).toBe(Math.min(os.availableParallelism(), 4));
+    expect(config.webWorkers).toBe(1);
   });
 
   it("takes a whole number from 1 to 64 and refuses anything else by name", () => {
