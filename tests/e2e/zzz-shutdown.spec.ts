@@ -1,49 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { secondInstance } from "./second-instance";
 
 // A second instance with its own DATA_DIR, stopped with SIGTERM in the middle of an upload.
-const PORT = Number(process.env.E2E_PORT || 3100) + 7;
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "hsd-shutdown-"));
-fs.chmodSync(dataDir, 0o755);
-const env: NodeJS.ProcessEnv = {
-  ...process.env, DATA_DIR: dataDir, PORT: String(PORT), DEMO_DATA: "0", SKIP_BUILD: "1",
-  ADMIN_EMAIL: "ops@example.com", ADMIN_PASSWORD: "shutdown password 1",
-};
-delete env.DATABASE_URL;
+const instance = secondInstance("shutdown", 7);
+const { port: PORT, start, cli } = instance;
 
-function start(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start:\n${out}`)), 120_000);
-    const onData = async (c: Buffer) => {
-      out += c.toString();
-      if (!/serving http/.test(out)) return;
-      for (let i = 0; i < 200; i++) {
-        try {
-          if ((await fetch(`http://localhost:${PORT}/api/health`)).ok) {
-            clearTimeout(timer);
-            return resolve(child);
-          }
-        } catch {}
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
-    child.on("exit", (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-}
-
-function cli(...args: string[]) {
-  return execFileSync(process.execPath, ["--import", "tsx", "cli/index.ts", ...args], { cwd: ROOT, env, encoding: "utf8" });
-}
-
-test.afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+test.afterAll(() => instance.remove());
 
 test("SIGTERM during an upload: the transaction rolls back, the cluster stops cleanly, the next start needs no repair", async ({ request }) => {
   test.setTimeout(300_000);
@@ -74,11 +36,7 @@ test("SIGTERM during an upload: the transaction rolls back, the cluster stops cl
   expect(await exited).toBe(0);
   await upload;
   // the cluster this instance started is stopped: no live postmaster for its data directory
-  const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
-  if (fs.existsSync(pidFile)) {
-    const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-    expect(() => process.kill(pid, 0)).toThrow();
-  }
+  expect(instance.clusterStopped()).toBe(true);
 
   // the next start needs no repair, and the half-received upload left either nothing or everything
   const again = await start();
