@@ -58,7 +58,8 @@ async function main() {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    const running = [...(child ? [child] : []), ...webWorkers.map((w) => w.process)].filter((p) => p.exitCode === null);
+    // a process killed by a signal has no exit code but a signal code: it is not running either
+    const running = [...(child ? [child] : []), ...webWorkers.map((w) => w.process)].filter((p) => p.exitCode === null && p.signalCode === null);
     const allExited = Promise.all(running.map((p) => new Promise((r) => p.once("exit", r))));
     for (const p of running) p.kill("SIGTERM");
     await Promise.race([allExited, new Promise((r) => setTimeout(r, 10_000))]);
