@@ -73,7 +73,7 @@ export async function psqlCopy(url: string, file: CsvFile): Promise<number> {
   return r.ms;
 }
 
-/** A small file and what its conversations span (lib/run.ts freshSmallFiles). */
+/** A small file and what its conversations span (bench/run.ts freshSmallFiles). */
 export type SmallFile = CsvFile & { label: string };
 export type SmallFileScenario = { label: string; events: number; emptyMs: number; loadedMs: number; empty: IngestRun; loaded: IngestRun };
 

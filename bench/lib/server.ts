@@ -87,9 +87,9 @@ async function startServerOnce(url: string, n: number, readyTimeoutMs: number): 
 
 /**
  * `next build`, before the bench writes its data, so `npm start` finds the build current. (At
- * 10 M conversations the build once read the 7.9 GB CSV under bench/data and was killed for
- * memory: Tailwind's automatic source detection, now limited to app/, components/ and lib/ in
- * app/globals.css.)
+ * 10 M conversations the build once read bench/data and was killed for memory: Tailwind's
+ * source detection, now limited in app/globals.css, and Turbopack following the embedded
+ * cluster's paths, now marked turbopackIgnore in lib/db/embedded.ts; docs/scaling.md.)
  */
 export async function buildApp(): Promise<void> {
   log("next build (before the data is written)…");

@@ -43,6 +43,9 @@ interface PlanNode {
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
 
+// At this size the planner probes the index even without the hint (the misestimate needs tens of
+// millions of events, measured in bench/); this guards the statement's shape — a rewrite that
+// stops probing by conversation_id fails here — while the test above guards the estimate.
 it("derives a few touched conversations by probing the events index, without scanning events", async () => {
   const client = await pool().connect();
   try {
