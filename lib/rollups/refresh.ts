@@ -60,7 +60,7 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   const { rows: states } = await client.query<{ signature: string; recontact_hours: number; verification_hours: number; horizon: Date | null }>(
     "SELECT signature, recontact_hours, verification_hours, horizon FROM rollup_state WHERE id = 1 FOR UPDATE",
   );
-  const { rows: latestRows } = await client.query<{ latest: Date | null }>("SELECT max(last_event_at) AS latest FROM conversations");
+  const { rows: latestRows } = await client.query<{ latest: Date | null }>("SELECT latest_event_at AS latest FROM data_version WHERE id = 1");
   const latest = latestRows[0].latest;
   const state = states[0];
   if (!state || state.signature !== ROLLUP_SIGNATURE || state.recontact_hours !== w.recontactHours || state.verification_hours !== w.verificationHours) {
