@@ -86,6 +86,9 @@ it("re-reads the latest after the writers it waited for, when the row holding it
     await deleting;
     await b.query("COMMIT");
   } finally {
+    // after a failure above, end both transactions before the clients go back to the pool
+    await a.query("ROLLBACK").catch(() => {});
+    await b.query("ROLLBACK").catch(() => {});
     a.release();
     b.release();
   }
