@@ -12,6 +12,8 @@ export interface VerifyReport {
   stray: string[];
   /** rollup rows (lib/rollups) that a rebuild from the conversations does not reproduce, or lacks */
   rollupRowsDiffering: number;
+  /** as_of's default kept on data_version by triggers, when it is not the conversations' latest event */
+  latestEventDiffers: { stored: Date | null; actual: Date | null } | null;
 }
 
 const COMPARED_EXCEPT = new Set(["updated_at"]);
@@ -31,6 +33,9 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
     await client.query("CREATE TEMP TABLE stored_conversations ON COMMIT DROP AS SELECT * FROM conversations");
     await client.query(
       "CREATE TEMP TABLE stored_rollups ON COMMIT DROP AS SELECT day, channel, population, customer_tier, topic, counts, sums FROM conversation_rollups",
+    );
+    const { rows: latest } = await client.query<{ stored: Date | null; actual: Date | null }>(
+      "SELECT (SELECT latest_event_at FROM data_version WHERE id = 1) AS stored, (SELECT max(last_event_at) FROM stored_conversations) AS actual",
     );
     const { rows: missing } = await client.query<{ id: string }>(
       `SELECT DISTINCT e.conversation_id AS id FROM events e
@@ -66,6 +71,7 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
       missing: missing.map((r) => r.id),
       stray: stray.map((r) => r.id),
       rollupRowsDiffering: rollupDiff[0].n,
+      latestEventDiffers: latest[0].stored?.getTime() === latest[0].actual?.getTime() ? null : latest[0],
     };
   } finally {
     await client.query("ROLLBACK").catch(() => {});

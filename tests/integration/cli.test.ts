@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "../../lib/db/pool";
 import { computeMetrics } from "../../lib/metrics";
 import { closeConnections, freshDatabase } from "./support/db";
 
@@ -105,5 +106,19 @@ describe("npm run cli -- ingest", () => {
     expect(a.code).toBe(0);
     const b = await cli("demo-data", "--conversations", "50", "--seed", "9", "--days", "10", "--now", "2026-04-01T00:00:00Z");
     expect(b.stdout).toMatch(/accepted 0, duplicates [1-9]\d*/);
+  });
+
+  it("verify exits 0 when everything matches, and 1 naming a stored latest event the conversations do not have", async () => {
+    const ok = await cli("verify");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/everything matches/);
+    await pool().query("UPDATE data_version SET latest_event_at = latest_event_at - interval '1 hour'");
+    try {
+      const bad = await cli("verify");
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/stored latest event \(as_of's default\) \S+Z, the conversations' \S+Z\n1 problem\(s\) found/);
+    } finally {
+      await pool().query("UPDATE data_version SET latest_event_at = latest_event_at + interval '1 hour'");
+    }
   });
 });

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeEach, expect, it } from "vitest";
 import { pool } from "../../lib/db/pool";
 import { eraseCustomer } from "../../lib/maintenance/erase";
+import { verifyDerived } from "../../lib/maintenance/verify";
 import { latestEventAt } from "../../lib/metrics/as-of";
 import { closeConnections, freshDatabase } from "./support/db";
 import { ingestJson } from "./support/ingest";
@@ -94,4 +95,11 @@ it("re-reads the latest after the writers it waited for, when the row holding it
   }
   // without the lock taken first, B's re-read used its snapshot from before A's commit: minute 20
   expect(await stored()).toEqual(new Date(iso(25)));
+});
+
+it("verify names a stored latest event that is not the conversations' latest", async () => {
+  await ingestJson([{ event_id: "a", conversation_id: "a", type: "conversation_started", at: iso(10), customer_id: "x", channel: "chat" }]);
+  expect((await verifyDerived()).latestEventDiffers).toBeNull();
+  await pool().query("UPDATE data_version SET latest_event_at = latest_event_at - interval '1 hour'");
+  expect((await verifyDerived()).latestEventDiffers).toEqual({ stored: new Date(Date.parse(iso(10)) - 3_600_000), actual: new Date(iso(10)) });
 });
