@@ -35,6 +35,8 @@ declare module "autocannon" {
     headers?: Record<string, string>;
     method?: string;
     pipelining?: number;
+    /** called once per connection; `setHeaders` replaces that connection's request headers */
+    setupClient?: (client: { setHeaders(headers: Record<string, string>): void }) => void;
   }
   export interface Instance extends EventEmitter, PromiseLike<Result> {
     stop(): void;

@@ -178,7 +178,9 @@ async function main() {
     if (want("query")) report.query = await queryScenario(db.url, server.base, key, cookie, calls);
     if (want("concurrency")) {
       const background = await freshBackgroundFiles(db.url, report.notes);
-      report.concurrency = await concurrencyScenario(db.url, server.base, key, cookie, METRICS_28, {
+      const cookies = [cookie];
+      while (cookies.length < connections) cookies.push(await signIn(server.base));
+      report.concurrency = await concurrencyScenario(db.url, server.base, key, cookies, METRICS_28, {
         connections,
         durationS,
         ingestFiles: background,

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SignedInAs } from "./signed-in-as";
 
 export type NavKey = "executive" | "channels" | "ai-quality" | "cost" | "data-quality" | "upload" | "settings" | "keys" | "users" | "audit" | "erase" | "none";
 
@@ -18,9 +19,10 @@ const NAV: { key: NavKey; href: string; label: string; admin?: boolean; keepFilt
 
 /**
  * Top bar on every signed-in page: every dashboard page, and for admins settings, users and API
- * keys. `search` (the page's filter params) is carried to the other dashboard pages.
+ * keys. `search` (the page's filter params) is carried to the other dashboard pages. Without
+ * `email` the browser shows it from its cookie (components/signed-in-as.tsx).
  */
-export function AppHeader({ email, role, current = "none", search = "" }: { email: string; role: string; current?: NavKey; search?: string }) {
+export function AppHeader({ email, role, current = "none", search = "" }: { email?: string; role: string; current?: NavKey; search?: string }) {
   const items = NAV.filter((n) => !n.admin || role === "admin");
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -41,9 +43,7 @@ export function AppHeader({ email, role, current = "none", search = "" }: { emai
           Hybrid Support
         </Link>
         <form action="/api/auth/signout" method="post" className="flex items-center gap-3 text-sm sm:order-last">
-          <span className="hidden text-slate-600 sm:inline">
-            {email} · {role}
-          </span>
+          <SignedInAs email={email} role={role} />
           <button
             type="submit"
             className="rounded-md border border-slate-300 px-2.5 py-1 text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-700"

@@ -32,6 +32,14 @@ export const config = {
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`WEB_WORKERS must be a whole number from 1 to 64, got "${raw}"`);
     return n;
   },
+  /**
+   * Viewers asking for the same dashboard page at the same moment share one render
+   * (lib/web/shared-render.ts). On by default; `SHARED_RENDERS=0` renders every request alone
+   * (to measure the difference, or to rule sharing out while debugging).
+   */
+  get sharedRenders(): boolean {
+    return process.env.SHARED_RENDERS !== "0";
+  },
   get sessionDays(): number {
     return Number(process.env.SESSION_DAYS || 14);
   },

@@ -18,6 +18,7 @@ import { loadDemoDataOnFirstStart } from "../lib/demo/first-start";
 
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const webServer = path.join(root, "scripts", "web-server.ts");
 const log = (m: string) => process.stdout.write(`[start] ${m}\n`);
 
 function newestMtime(dir: string): number {
@@ -89,8 +90,11 @@ async function main() {
   }
 
   const port = String(config.port);
-  const nextArgs = [nextBin, "start", "-p", port, "-H", process.env.HOST || "0.0.0.0"];
-  const env = { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1" };
+  const serverArgs = [webServer, port, process.env.HOST || "0.0.0.0"];
+  // the web server is TypeScript that imports lib/ (sessions for shared renders): run it with tsx
+  const execArgv = ["--import", "tsx"];
+  // NODE_ENV as `next start` sets it: React and Next.js pick their production builds by it
+  const env = { ...process.env, DATABASE_URL: db.url, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" as const };
   const exited = (code: number | null) => {
     if (!stopping) {
       log(`web server exited (${code}); stopping`);
@@ -98,12 +102,12 @@ async function main() {
     }
   };
   if (workers === 1) {
-    child = spawn(process.execPath, nextArgs, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env });
+    child = spawn(process.execPath, [...execArgv, ...serverArgs], { cwd: root, stdio: ["ignore", "inherit", "inherit"], env });
     child.on("exit", exited);
   } else {
     // every worker's listen() on the port goes through this process, which hands each new
     // connection to the next worker in turn (node:cluster's round robin)
-    cluster.setupPrimary({ exec: nextBin, args: nextArgs.slice(1), cwd: root, silent: false });
+    cluster.setupPrimary({ exec: webServer, execArgv, args: serverArgs.slice(1), cwd: root, silent: false });
     for (let i = 0; i < workers; i++) {
       const w = cluster.fork(env);
       w.on("exit", (code) => exited(code));

@@ -26,11 +26,23 @@ export interface LoadRun {
  * `connections` clients for `durationS` seconds against one loopback URL. autocannon has no p95,
  * so every response time is recorded from its `response` event (bounded by the duration).
  */
-export async function load(name: string, url: string, headers: Record<string, string>, connections: number, durationS: number): Promise<LoadRun> {
+export async function load(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  connections: number,
+  durationS: number,
+  /** headers of each client in turn (its own session), over `headers` */
+  perClient?: Record<string, string>[],
+): Promise<LoadRun> {
   const u = new URL(url);
   if (u.hostname !== "127.0.0.1" && u.hostname !== "localhost") throw new Error(`refusing to load a non-loopback address: ${u.hostname}`);
   const times: number[] = [];
-  const inst = autocannon({ url, connections, duration: durationS, timeout: 30, headers });
+  let client = 0;
+  const setupClient = perClient?.length
+    ? (c: { setHeaders(h: Record<string, string>): void }) => c.setHeaders({ ...headers, ...perClient[client++ % perClient.length] })
+    : undefined;
+  const inst = autocannon({ url, connections, duration: durationS, timeout: 30, headers, setupClient });
   inst.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => {
     if (times.length < 2_000_000) times.push(ms);
   });
@@ -87,26 +99,28 @@ export async function concurrencyScenario(
   dbUrl: string,
   base: string,
   apiKey: string,
-  cookie: string,
+  cookies: string[],
   metricsPath: string,
   opts: { connections: number; durationS: number; ingestFiles: CsvFile[] },
 ): Promise<ConcurrencyScenario> {
-  const targets: [string, string, Record<string, string>][] = [
+  // every page client is a viewer with a session of its own, as 50 people in their browsers would
+  // be: a page render is shared only between requests of the same role (lib/web/shared-pages.ts)
+  const targets: [string, string, Record<string, string>, Record<string, string>[]?][] = [
     ["metrics API", base + metricsPath, { authorization: `Bearer ${apiKey}` }],
-    ["executive page", `${base}/`, { cookie }],
+    ["executive page", `${base}/`, { cookie: cookies[0] }, cookies.map((cookie) => ({ cookie }))],
   ];
   // "idle" is warm: alone (without the query scenario before it) the server starts with every
   // cache cold, and at 10 M its first answers took 13–17 s, which 50 clients waited for
   for (const [, url, headers] of targets) await drain(url, headers);
   log(`${opts.connections} concurrent clients × ${opts.durationS} s, idle…`);
   const idle: LoadRun[] = [];
-  for (const [name, url, headers] of targets) idle.push(await load(name, url, headers, opts.connections, opts.durationS));
+  for (const [name, url, headers, perClient] of targets) idle.push(await load(name, url, headers, opts.connections, opts.durationS, perClient));
 
   // each target gets its own background ingest (of its own file, so none of it is duplicates):
   // with one ingest for both, it had finished before the second target's run started
   const ingesting: LoadRun[] = [];
   const ingests: ConcurrencyScenario["ingests"] = [];
-  for (const [i, [name, url, headers]] of targets.entries()) {
+  for (const [i, [name, url, headers, perClient]] of targets.entries()) {
     const file = opts.ingestFiles[i % opts.ingestFiles.length];
     log(`${name} while ingesting ${file.events} events in the background…`);
     const ingestP = startCliIngest(dbUrl, file.path, 3_600_000);
@@ -118,7 +132,7 @@ export async function concurrencyScenario(
     try {
       await new Promise((r) => setTimeout(r, 3000)); // let it get past start-up into parsing/COPY
       const t0 = Date.now();
-      const run = await load(`${name} (ingesting)`, url, headers, opts.connections, opts.durationS);
+      const run = await load(`${name} (ingesting)`, url, headers, opts.connections, opts.durationS, perClient);
       const t1 = Date.now();
       run.overlap = ingestDoneAt ? Math.max(0, Math.min(1, (ingestDoneAt - t0) / (t1 - t0))) : 1;
       ingesting.push(run);

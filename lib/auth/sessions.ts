@@ -82,27 +82,40 @@ export function isHttps(req: Request): boolean {
 }
 
 export function sessionCookieHeader(token: string, expiresAt: Date, secure: boolean): string {
-  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
-  return [
-    `${SESSION_COOKIE}=${token}`,
-    "Path=/",
-    `Expires=${expiresAt.toUTCString()}`,
-    `Max-Age=${maxAge}`,
-    "HttpOnly",
-    "SameSite=Lax",
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+  return cookieHeader(SESSION_COOKIE, token, expiresAt, { httpOnly: true, secure });
 }
 
 export function clearSessionCookieHeader(secure: boolean): string {
+  return cookieHeader(SESSION_COOKIE, "", new Date(0), { httpOnly: true, secure });
+}
+
+/**
+ * The signed-in email for the page header to show (components/signed-in-as.tsx), set and cleared
+ * with the session. It is readable by the page's own scripts — the browser's own user's email,
+ * nothing a script on the page could not read from the page — so that the HTML of a dashboard
+ * page does not name its viewer and viewers can share its render (lib/web/shared-pages.ts). It
+ * grants nothing: every request is judged on the session alone.
+ */
+export const EMAIL_COOKIE = "hsd_email";
+
+export function emailCookieHeader(email: string, expiresAt: Date, secure: boolean): string {
+  return cookieHeader(EMAIL_COOKIE, encodeURIComponent(email), expiresAt, { httpOnly: false, secure });
+}
+
+export function clearEmailCookieHeader(secure: boolean): string {
+  return cookieHeader(EMAIL_COOKIE, "", new Date(0), { httpOnly: false, secure });
+}
+
+function cookieHeader(name: string, value: string, expiresAt: Date, opts: { httpOnly: boolean; secure: boolean }): string {
+  const maxAge = Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000));
   return [
-    `${SESSION_COOKIE}=`,
+    `${name}=${value}`,
     "Path=/",
-    "Expires=Thu, 01 Jan 1970 00:00:00 GMT",
-    "Max-Age=0",
-    "HttpOnly",
+    `Expires=${expiresAt.toUTCString()}`,
+    `Max-Age=${maxAge}`,
+    ...(opts.httpOnly ? ["HttpOnly"] : []),
     "SameSite=Lax",
-    ...(secure ? ["Secure"] : []),
+    ...(opts.secure ? ["Secure"] : []),
   ].join("; ");
 }
 

@@ -329,3 +329,45 @@ test("settings: an admin saves with validation; a viewer cannot open them", asyn
     await expect(page).not.toHaveURL(/\/signin/);
   }
 });
+
+test("viewers loading a page at the same moment share one render; each header still names its own viewer", async ({ browser, playwright, baseURL }) => {
+  // two sessions of the viewer created above (who shares a render is keyed by role, never by
+  // session: tests/integration/shared-pages.test.ts), and the admin for the other role
+  const sessionOf = async (who: { email: string; password: string }) => {
+    const ctx = await playwright.request.newContext({ baseURL });
+    const res = await ctx.post("/api/auth/signin", { data: who, headers: { origin: baseURL! } });
+    expect(res.ok()).toBe(true);
+    const cookies = res.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value.split(";")[0]);
+    await ctx.dispose();
+    return cookies.join("; ");
+  };
+  const viewerSessions = [await sessionOf(VIEWER), await sessionOf(VIEWER)];
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      fetch(`${baseURL}/?channel=chat`, { headers: { cookie: viewerSessions[i % 2] } }).then(async (r) => ({
+        status: r.status,
+        shared: r.headers.get("x-shared-render"),
+        body: await r.text(),
+      })),
+    ),
+  );
+  expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+  expect(answers.filter((a) => a.shared === "1").length).toBeGreaterThan(0);
+  for (const a of answers) {
+    expect(a.body).toContain("Executive view");
+    // the HTML does not name its viewer: the header takes the email from the browser's cookie
+    expect(a.body).not.toContain(VIEWER.email);
+  }
+
+  for (const [who, role] of [[ADMIN, "admin"], [VIEWER, "viewer"]] as const) {
+    const ctx = await browser.newContext({ baseURL });
+    const page = await ctx.newPage();
+    await signIn(page, who);
+    await page.goto("/?channel=chat");
+    await expect(page.getByTestId("signed-in-as")).toHaveText(`${who.email} · ${role}`);
+    await page.getByRole("button", { name: "Sign out" }).first().click();
+    await expect(page).toHaveURL(/\/signin/);
+    expect((await ctx.cookies()).map((c) => c.name)).not.toContain("hsd_email");
+    await ctx.close();
+  }
+});

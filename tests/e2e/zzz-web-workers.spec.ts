@@ -3,7 +3,7 @@ import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { alive, secondInstance } from "./second-instance";
 
-// npm start with WEB_WORKERS=2: two Next.js processes behind one port (node:cluster), one
+// npm start with WEB_WORKERS=2: two web server processes (scripts/web-server.ts) behind one port (node:cluster), one
 // shared state in PostgreSQL, and a worker that dies stops the whole start like the single
 // server's exit did, cluster included.
 const instance = secondInstance("workers", 8, { WEB_WORKERS: "2" });
@@ -19,10 +19,10 @@ function statusOnNewConnection(url: string, cookie: string): Promise<number | un
   });
 }
 
-/** The Next.js server processes the start process forked. */
+/** The web server processes the start process forked. */
 function workersOf(pid: number): number[] {
   const out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" });
-  return out.split("\n").filter((l) => /next-server|next\/dist\/bin\/next/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
+  return out.split("\n").filter((l) => /scripts\/web-server\.ts/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
 }
 
 test("WEB_WORKERS=2 serves from two processes on one port; a worker that dies stops the start and its cluster", async ({ request }) => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AuthError } from "@/lib/auth/errors";
 import { readInput, seeOther, withQuery } from "@/lib/auth/http";
 import { sameOrigin } from "@/lib/auth/principal";
-import { createSession, isHttps, sessionCookieHeader } from "@/lib/auth/sessions";
+import { createSession, emailCookieHeader, isHttps, sessionCookieHeader } from "@/lib/auth/sessions";
 import { completeSetup } from "@/lib/auth/setup";
 import { clientAddress } from "@/lib/auth/throttle";
 import { emailSchema, passwordSchema } from "@/lib/auth/users";
@@ -42,10 +42,10 @@ export async function POST(req: Request): Promise<Response> {
   try {
     const user = await completeSetup(parsed.data.token, parsed.data.email, parsed.data.password, { address: clientAddress(req.headers) });
     const { token: sessionToken, expiresAt } = await createSession(user.id);
-    const cookie = sessionCookieHeader(sessionToken, expiresAt, isHttps(req));
-    if (isForm) return seeOther("/", [cookie]);
+    const cookies = [sessionCookieHeader(sessionToken, expiresAt, isHttps(req)), emailCookieHeader(user.email, expiresAt, isHttps(req))];
+    if (isForm) return seeOther("/", cookies);
     const res = json({ user: { email: user.email, role: user.role } }, 201);
-    res.headers.append("set-cookie", cookie);
+    for (const c of cookies) res.headers.append("set-cookie", c);
     return res;
   } catch (e) {
     if (!(e instanceof AuthError)) throw e;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { errorResponse, json } from "@/lib/http/responses";
 import { readInput, safeNext, seeOther, withQuery } from "@/lib/auth/http";
 import { sameOrigin } from "@/lib/auth/principal";
-import { createSession, isHttps, sessionCookieHeader } from "@/lib/auth/sessions";
+import { createSession, emailCookieHeader, isHttps, sessionCookieHeader } from "@/lib/auth/sessions";
 import { attemptSignIn } from "@/lib/auth/signin";
 import { clientAddress } from "@/lib/auth/throttle";
 
@@ -50,9 +50,9 @@ export async function POST(req: Request): Promise<Response> {
   }
   const user = result.user;
   const { token, expiresAt } = await createSession(user.id);
-  const cookie = sessionCookieHeader(token, expiresAt, isHttps(req));
-  if (isForm) return seeOther(next, [cookie]);
+  const cookies = [sessionCookieHeader(token, expiresAt, isHttps(req)), emailCookieHeader(user.email, expiresAt, isHttps(req))];
+  if (isForm) return seeOther(next, cookies);
   const res = json({ user: { email: user.email, role: user.role }, next });
-  res.headers.append("set-cookie", cookie);
+  for (const c of cookies) res.headers.append("set-cookie", c);
   return res;
 }

@@ -1,6 +1,6 @@
 import { seeOther } from "@/lib/auth/http";
 import { sameOrigin } from "@/lib/auth/principal";
-import { clearSessionCookieHeader, destroySession, isHttps, sessionTokenFrom } from "@/lib/auth/sessions";
+import { clearEmailCookieHeader, clearSessionCookieHeader, destroySession, isHttps, sessionTokenFrom } from "@/lib/auth/sessions";
 import { errorResponse } from "@/lib/http/responses";
 
 export const runtime = "nodejs";
@@ -10,5 +10,5 @@ export const dynamic = "force-dynamic";
 export async function POST(req: Request): Promise<Response> {
   if (!sameOrigin(req)) return errorResponse(403, "forbidden", "cross-site request refused");
   await destroySession(sessionTokenFrom(req));
-  return seeOther("/signin?signed_out=1", [clearSessionCookieHeader(isHttps(req))]);
+  return seeOther("/signin?signed_out=1", [clearSessionCookieHeader(isHttps(req)), clearEmailCookieHeader(isHttps(req))]);
 }
