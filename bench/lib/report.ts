@@ -105,7 +105,7 @@ export function markdown(r: Report): string {
   L.push(`- machine: ${m.nproc} CPUs (${m.cpu}), ${m.memGb.toFixed(1)} GB RAM, Node ${m.node}, load average at the end ${m.load} (shared with other test runs: numbers are noisy)`);
   L.push(`- commit: ${m.commit}`);
   // the product's settings that change these figures, when the run set them
-  const set = ["WEB_WORKERS", "INGEST_NICE", "METRICS_CACHE", "METRICS_ROLLUPS", "DB_POOL_SIZE"].filter((k) => process.env[k] !== undefined);
+  const set = ["WEB_WORKERS", "SHARED_RENDERS", "INGEST_NICE", "METRICS_CACHE", "METRICS_ROLLUPS", "DB_POOL_SIZE"].filter((k) => process.env[k] !== undefined);
   L.push(`- environment: ${set.length ? set.map((k) => `${k}=${process.env[k]}`).join(", ") : "defaults"}`);
   if (r.db) L.push(`- database: ${r.db.server_version}; at the end ${fmtInt(r.db.events)} events, ${fmtInt(r.db.conversations)} conversations, ${(r.db.db_bytes / 2 ** 30).toFixed(2)} GB on disk`);
   L.push(`- input: ${path.relative(ROOT, r.file.path)}, ${fmtInt(r.file.events)} events, ${(r.file.bytes / 2 ** 20).toFixed(0)} MB`);

@@ -48,22 +48,27 @@ export class SharedRenders {
 
   private async runBatch(key: string, queue: { running: boolean; waiting: Waiting[] }): Promise<void> {
     queue.running = true;
-    const batch = queue.waiting.splice(0);
-    const [first, ...rest] = batch;
-    this.counts.renders++;
-    const finished = await this.capture(first);
-    for (const w of rest) {
-      if (finished) {
-        this.counts.shared++;
-        send(w.res, finished);
-      } else {
-        this.counts.renders++;
-        void Promise.resolve().then(() => this.render(w.req, w.res)).catch((e) => fail(w.res, e));
+    try {
+      // a client that went away while it waited gets nothing, and above all does not lead: its
+      // response has already closed, so a render for it would never be seen to end
+      const [first, ...rest] = queue.waiting.splice(0).filter((w) => !w.res.destroyed);
+      if (!first) return;
+      this.counts.renders++;
+      const finished = await this.capture(first);
+      for (const w of rest) {
+        if (finished) {
+          this.counts.shared++;
+          send(w.res, finished);
+        } else {
+          this.counts.renders++;
+          void Promise.resolve().then(() => this.render(w.req, w.res)).catch((e) => fail(w.res, e));
+        }
       }
+    } finally {
+      queue.running = false;
+      if (queue.waiting.length) void this.runBatch(key, queue);
+      else this.queues.delete(key);
     }
-    queue.running = false;
-    if (queue.waiting.length) void this.runBatch(key, queue);
-    else this.queues.delete(key);
   }
 
   /** Renders for `w`, streaming to it, and returns a copy of the response when it may be shared. */
@@ -100,6 +105,10 @@ export class SharedRenders {
       res.once("close", () => resolve(null));
       Promise.resolve()
         .then(() => this.render(req, res))
+        .then(() => {
+          // the handler gave up on a connection that closed under it
+          if (res.destroyed && !res.writableFinished) resolve(null);
+        })
         .catch((e) => {
           fail(res, e);
           resolve(null);
@@ -114,6 +123,14 @@ function lowerCased(h: OutgoingHttpHeaders): OutgoingHttpHeaders {
 
 function send(res: ServerResponse, f: Finished): void {
   if (res.destroyed || res.headersSent) return;
+  try {
+    copyTo(res, f);
+  } catch (e) {
+    fail(res, e);
+  }
+}
+
+function copyTo(res: ServerResponse, f: Finished): void {
   const headers: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(f.headers)) if (v !== undefined && !PER_TRANSFER.has(k)) headers[k] = v;
   headers["content-length"] = f.body.length;

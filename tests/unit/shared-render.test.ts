@@ -184,6 +184,31 @@ describe("SharedRenders", () => {
     expect((await c).body).toBe("<p>render 3 for / done</p>");
   });
 
+  it("a client that went away while it waited is skipped: the next one leads the render", async () => {
+    const h = harness((req) => new URL(req.url!, "http://x").pathname);
+    const { get, port } = await listen(h);
+    const a = get("/?who=a");
+    await h.until(() => h.held.length === 1);
+    const gone = http.get(`http://127.0.0.1:${port}/?who=gone`, (res) => res.resume());
+    gone.on("error", () => {});
+    await h.until(() => h.arrived() === 2);
+    const c = get("/?who=c");
+    await h.until(() => h.arrived() === 3);
+    gone.destroy();
+    await new Promise((r) => setTimeout(r, 50)); // the server sees the connection close
+    h.held[0].finish();
+    await a;
+    await h.until(() => h.held.length === 2);
+    expect(h.held[1].req.url).toBe("/?who=c");
+    h.held[1].finish();
+    expect((await c).body).toBe("<p>render 2 for /?who=c done</p>");
+    // and the key is not stuck: a later request gets a render of its own
+    const d = get("/?who=d");
+    await h.until(() => h.held.length === 3);
+    h.held[2].finish();
+    expect((await d).body).toBe("<p>render 3 for /?who=d done</p>");
+  });
+
   it("when the first client goes away mid-render, the others still get a whole answer", async () => {
     const h = harness();
     const { port } = await listen(h);
