@@ -58,7 +58,7 @@ export async function PageFrame({
 
   return (
     <>
-      {/* no email: a dashboard page's HTML is shared by every viewer of the role (lib/web/shared-pages.ts) */}
+      {/* no email: a dashboard page's HTML is shared by every viewer of the role (lib/web/shared-requests.ts) */}
       <AppHeader role={user.role} current={current} search={search} />
       <main id="main" className="mx-auto max-w-7xl space-y-5 px-4 py-5 sm:py-6">
         <div className="flex flex-wrap items-end justify-between gap-x-6 gap-y-1">

@@ -16,7 +16,7 @@ function emailFromCookie(): string | null {
 
 /**
  * "email · role" in the header. Dashboard pages are rendered once for every viewer of the same
- * role (lib/web/shared-pages.ts), so their HTML carries only the role and the email comes from the
+ * role (lib/web/shared-requests.ts), so their HTML carries only the role and the email comes from the
  * `hsd_email` cookie set at sign-in; pages rendered per viewer pass it in.
  */
 export function SignedInAs({ email, role }: { email?: string; role: string }) {

@@ -1,7 +1,8 @@
 /**
  * The web server `npm start` runs (once, or once per WEB_WORKERS process): Next.js's request
- * handler behind a plain Node HTTP server, so that viewers loading the same dashboard page at the
- * same moment share one render (lib/web/shared-render.ts). Everything else goes straight to
+ * handler behind a plain Node HTTP server, so that viewers loading the same dashboard page, or
+ * callers reading the same metrics, at the same moment share one render
+ * (lib/web/shared-render.ts, lib/web/shared-requests.ts). Everything else goes straight to
  * Next.js, as under `next start`.
  *
  *   node --import tsx scripts/web-server.ts <port> <host>
@@ -11,7 +12,7 @@ import path from "node:path";
 import next from "next";
 import { config } from "../lib/config";
 import { SharedRenders } from "../lib/web/shared-render";
-import { sharedPageKey } from "../lib/web/shared-pages";
+import { sharedRequestKey } from "../lib/web/shared-requests";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = Number(process.argv[2] ?? config.port);
@@ -26,7 +27,7 @@ async function main() {
 
   const server = http.createServer((req, res) => {
     const route = async () => {
-      const key = sharing ? await sharedPageKey(req) : null;
+      const key = sharing ? await sharedRequestKey(req) : null;
       if (key) shared.serve(key, req, res);
       else await handle(req, res);
     };

@@ -104,7 +104,7 @@ export async function concurrencyScenario(
   opts: { connections: number; durationS: number; ingestFiles: CsvFile[] },
 ): Promise<ConcurrencyScenario> {
   // every page client is a viewer with a session of its own, as 50 people in their browsers would
-  // be: a page render is shared only between requests of the same role (lib/web/shared-pages.ts)
+  // be: a page render is shared only between requests of the same role (lib/web/shared-requests.ts)
   const targets: [string, string, Record<string, string>, Record<string, string>[]?][] = [
     ["metrics API", base + metricsPath, { authorization: `Bearer ${apiKey}` }],
     ["executive page", `${base}/`, { cookie: cookies[0] }, cookies.map((cookie) => ({ cookie }))],

@@ -93,7 +93,7 @@ export function clearSessionCookieHeader(secure: boolean): string {
  * The signed-in email for the page header to show (components/signed-in-as.tsx), set and cleared
  * with the session. It is readable by the page's own scripts — the browser's own user's email,
  * nothing a script on the page could not read from the page — so that the HTML of a dashboard
- * page does not name its viewer and viewers can share its render (lib/web/shared-pages.ts). It
+ * page does not name its viewer and viewers can share its render (lib/web/shared-requests.ts). It
  * grants nothing: every request is judged on the session alone.
  */
 export const EMAIL_COOKIE = "hsd_email";

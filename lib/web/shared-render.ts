@@ -5,8 +5,9 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
  *
  * A server-rendered dashboard page costs ~15 ms of CPU however well its data is cached, so one
  * process serves 60–95 views a second and 50 viewers who reload together queue behind each other
- * (docs/dashboard.md). Requests with the same key — the same page and filters, seen by the same
- * role, in the same encoding — are served in batches: while a render runs, new requests wait, and
+ * (docs/dashboard.md); a metrics API read is cheaper but the same holds. Requests with the same
+ * key (lib/web/shared-requests.ts: the same page and filters for the same role, or the same
+ * metrics query, in the same encoding) are served in batches: while a render runs, new requests wait, and
  * when it ends the next render starts for all of them at once; its first request streams it as
  * usual, the others get a copy of the finished response.
  *

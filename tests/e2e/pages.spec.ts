@@ -332,7 +332,7 @@ test("settings: an admin saves with validation; a viewer cannot open them", asyn
 
 test("viewers loading a page at the same moment share one render; each header still names its own viewer", async ({ browser, playwright, baseURL }) => {
   // two sessions of the viewer created above (who shares a render is keyed by role, never by
-  // session: tests/integration/shared-pages.test.ts), and the admin for the other role
+  // session: tests/integration/shared-requests.test.ts), and the admin for the other role
   const sessionOf = async (who: { email: string; password: string }) => {
     const ctx = await playwright.request.newContext({ baseURL });
     const res = await ctx.post("/api/auth/signin", { data: who, headers: { origin: baseURL! } });
@@ -358,6 +358,20 @@ test("viewers loading a page at the same moment share one render; each header st
     // the HTML does not name its viewer: the header takes the email from the browser's cookie
     expect(a.body).not.toContain(VIEWER.email);
   }
+
+  // the metrics API the same way: one JSON for every reader asking the same question at once
+  const reads = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      fetch(`${baseURL}/api/v1/metrics?group_by=channel`, { headers: { cookie: viewerSessions[i % 2] } }).then(async (r) => ({
+        status: r.status,
+        shared: r.headers.get("x-shared-render"),
+        body: await r.text(),
+      })),
+    ),
+  );
+  expect(reads.map((a) => a.status)).toEqual(Array(12).fill(200));
+  expect(reads.filter((a) => a.shared === "1").length).toBeGreaterThan(0);
+  expect(new Set(reads.map((a) => a.body)).size).toBe(1);
 
   for (const [who, role] of [[ADMIN, "admin"], [VIEWER, "viewer"]] as const) {
     const ctx = await browser.newContext({ baseURL });
