@@ -93,22 +93,23 @@ export class SharedRenders {
         keep(chunk, a[0]);
         return write(chunk, ...a);
       }) as ServerResponse["write"];
+      // the copy is ready when the render has written its last byte, not when the first client
+      // has read it: the others never wait for a slow connection
       res.end = ((chunk?: unknown, ...a: unknown[]) => {
         keep(chunk, a[0]);
-        return end(chunk, ...a);
-      }) as ServerResponse["end"];
-      res.once("finish", () => {
+        const returned = end(chunk, ...a);
         const headers = { ...lowerCased(headArgs), ...res.getHeaders() };
         const shareable = res.statusCode === 200 && headers["set-cookie"] === undefined;
         resolve(shareable ? { status: 200, headers, body: Buffer.concat(chunks) } : null);
-      });
-      // closed before it finished: the client went away and the render may have stopped
+        return returned;
+      }) as ServerResponse["end"];
+      // closed before the render ended: the client went away and the render may have stopped
       res.once("close", () => resolve(null));
       Promise.resolve()
         .then(() => this.render(req, res))
         .then(() => {
           // the handler gave up on a connection that closed under it
-          if (res.destroyed && !res.writableFinished) resolve(null);
+          if (res.destroyed && !res.writableEnded) resolve(null);
         })
         .catch((e) => {
           fail(res, e);

@@ -32,18 +32,23 @@ describe("POST /api/auth/signin", () => {
     const res = await signinForm({ email: "ADMIN@example.com", password: "admin-password", next: "/admin/keys?x=1" });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/admin/keys?x=1");
-    const cookie = res.headers.get("set-cookie")!;
+    const [cookie, email] = res.headers.getSetCookie();
+    expect(cookie).toMatch(/^hsd_session=/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\//);
     expect(cookie).not.toMatch(/Secure/);
     expect(await resolveSession(sessionFrom(res))).toMatchObject({ email: "admin@example.com" });
+    // the header's email (components/signed-in-as.tsx): the stored spelling, readable by the page
+    expect(email).toMatch(/^hsd_email=admin%40example\.com; Path=\/;/);
+    expect(email).toMatch(/SameSite=Lax/);
+    expect(email).not.toMatch(/HttpOnly/);
   });
 
   it("form: ignores an off-site next, and marks the cookie Secure over https", async () => {
     const res = await signinForm({ email: "admin@example.com", password: "admin-password", next: "//evil.example/" }, { "x-forwarded-proto": "https" });
     expect(res.headers.get("location")).toBe("/");
-    expect(res.headers.get("set-cookie")).toMatch(/; Secure/);
+    expect(res.headers.getSetCookie().map((c) => /; Secure/.test(c))).toEqual([true, true]);
   });
 
   it("form: wrong password or missing field → 303 back to /signin with an error, no cookie", async () => {
@@ -85,7 +90,9 @@ describe("POST /api/auth/signout", () => {
     const res = await signoutPost(new Request(`${BASE}/api/auth/signout`, { method: "POST", headers: { cookie: `hsd_session=${token}` } }));
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toMatch(/^\/signin/);
-    expect(res.headers.get("set-cookie")).toMatch(/^hsd_session=;.*Max-Age=0/);
+    const cleared = res.headers.getSetCookie();
+    expect(cleared[0]).toMatch(/^hsd_session=;.*Max-Age=0/);
+    expect(cleared[1]).toMatch(/^hsd_email=;.*Max-Age=0/);
     expect(await resolveSession(token)).toBeNull();
   });
 });

@@ -110,6 +110,7 @@ describe("POST /api/auth/setup", () => {
     expect(setCookie).toContain("HttpOnly");
     const token = /^hsd_session=([^;]+)/.exec(setCookie)![1];
     expect(await resolveSession(token)).toMatchObject({ email: "root@example.com", role: "admin" });
+    expect(res.headers.getSetCookie()[1]).toMatch(/^hsd_email=root%40example\.com;/);
 
     const again = await setupPost(form({ token: t, email: "x@example.com", password: "x-password" }));
     expect(again.headers.get("location")).toContain("error=setup_done");

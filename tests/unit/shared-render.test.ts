@@ -13,7 +13,7 @@ interface Held {
   res: ServerResponse;
   finish: (how?: Outcome) => void;
 }
-type Outcome = { status?: number; setCookie?: boolean; throws?: boolean; viaWriteHead?: boolean };
+type Outcome = { status?: number; setCookie?: boolean; throws?: boolean; viaWriteHead?: boolean; bytes?: number };
 
 function harness(keyOf: (req: IncomingMessage) => string = () => "page") {
   const held: Held[] = [];
@@ -40,6 +40,7 @@ function harness(keyOf: (req: IncomingMessage) => string = () => "page") {
               for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
             }
             res.write(`<p>render ${me} for ${req.url}`);
+            if (how.bytes) res.write("x".repeat(how.bytes));
             setTimeout(() => {
               res.end(" done</p>");
               resolve();
@@ -182,6 +183,34 @@ describe("SharedRenders", () => {
     await h.until(() => h.held.length === 3);
     h.held[2].finish();
     expect((await c).body).toBe("<p>render 3 for / done</p>");
+  });
+
+  it("the others get their copy when the render ends, however slowly its own client reads", async () => {
+    const h = harness();
+    const { get, port } = await listen(h);
+    const a = get();
+    await h.until(() => h.held.length === 1);
+    // while render 1 runs: first a client that reads nothing (it will lead render 2), then b
+    let slow: IncomingMessage | undefined;
+    const lead = http.get(`http://127.0.0.1:${port}/`, (res) => {
+      slow = res;
+      res.pause();
+    });
+    lead.on("error", () => {});
+    await h.until(() => h.arrived() === 2);
+    const b = get();
+    await h.until(() => h.arrived() === 3);
+    h.held[0].finish();
+    await a;
+    await h.until(() => h.held.length === 2);
+    // 32 MB cannot all leave through the socket's buffers while its client reads nothing
+    h.held[1].finish({ bytes: 32 * 1024 * 1024 });
+    const rb = await b;
+    expect(rb.headers.get("x-shared-render")).toBe("1");
+    expect(rb.body.length).toBe(32 * 1024 * 1024 + "<p>render 2 for / done</p>".length);
+    expect(h.held[1].res.writableFinished).toBe(false);
+    slow?.destroy();
+    lead.destroy();
   });
 
   it("a client that went away while it waited is skipped: the next one leads the render", async () => {
