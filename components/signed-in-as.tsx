@@ -1,14 +1,16 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
+import { EMAIL_COOKIE } from "@/lib/auth/cookie-names";
 
 const subscribe = () => () => {};
 
 function emailFromCookie(): string | null {
-  const hit = document.cookie.split("; ").find((c) => c.startsWith("hsd_email="));
+  const prefix = `${EMAIL_COOKIE}=`;
+  const hit = document.cookie.split("; ").find((c) => c.startsWith(prefix));
   if (!hit) return null;
   try {
-    return decodeURIComponent(hit.slice("hsd_email=".length)) || null;
+    return decodeURIComponent(hit.slice(prefix.length)) || null;
   } catch {
     return null;
   }

@@ -33,8 +33,8 @@ export const config = {
     return n;
   },
   /**
-   * Viewers asking for the same dashboard page at the same moment share one render
-   * (lib/web/shared-render.ts). On by default; `SHARED_RENDERS=0` renders every request alone
+   * Viewers asking for the same dashboard page, or callers for the same metrics read, at the same
+   * moment share one render (lib/web/shared-render.ts). On by default; `SHARED_RENDERS=0` renders every request alone
    * (to measure the difference, or to rule sharing out while debugging).
    */
   get sharedRenders(): boolean {

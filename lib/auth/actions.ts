@@ -3,7 +3,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { currentUser } from "./page";
-import { SESSION_COOKIE, destroyUserSessions } from "./sessions";
+import { EMAIL_COOKIE, SESSION_COOKIE, destroyUserSessions } from "./sessions";
 
 /**
  * "Sign out everywhere" for the signed-in user: ends every session of theirs (other browsers and
@@ -14,6 +14,8 @@ import { SESSION_COOKIE, destroyUserSessions } from "./sessions";
 export async function signOutEverywhereAction(): Promise<void> {
   const user = await currentUser();
   if (user) await destroyUserSessions(user.userId, { actor: `user:${user.email}`, email: user.email });
-  (await cookies()).delete(SESSION_COOKIE);
+  const jar = await cookies();
+  jar.delete(SESSION_COOKIE);
+  jar.delete(EMAIL_COOKIE);
   redirect("/signin?signed_out=everywhere");
 }

@@ -2,6 +2,7 @@ import { recordAudit, type AuditActor } from "../audit";
 import { config } from "../config";
 import { prisma } from "../db/prisma";
 import { randomToken, sha256Hex } from "./tokens";
+import { EMAIL_COOKIE, SESSION_COOKIE } from "./cookie-names";
 import type { Role } from "./users";
 
 /**
@@ -9,7 +10,7 @@ import type { Role } from "./users";
  * a leaked table (or backup) does not yield usable sessions. sha256 suffices here (unlike for
  * passwords): the token has 256 bits of entropy, so nothing can be guessed from its hash.
  */
-export const SESSION_COOKIE = "hsd_session";
+export { EMAIL_COOKIE, SESSION_COOKIE };
 
 export type SessionUser = { sessionId: bigint; userId: bigint; email: string; role: Role; expiresAt: Date };
 
@@ -96,7 +97,6 @@ export function clearSessionCookieHeader(secure: boolean): string {
  * page does not name its viewer and viewers can share its render (lib/web/shared-requests.ts). It
  * grants nothing: every request is judged on the session alone.
  */
-export const EMAIL_COOKIE = "hsd_email";
 
 export function emailCookieHeader(email: string, expiresAt: Date, secure: boolean): string {
   return cookieHeader(EMAIL_COOKIE, encodeURIComponent(email), expiresAt, { httpOnly: false, secure });

@@ -366,6 +366,8 @@ test("sign out everywhere (/signin?account) ends every session of that user, and
   await page.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(page).toHaveURL(/\/signin\?signed_out=everywhere/);
   await expect(page.getByText("You have been signed out on every device.")).toBeVisible();
+  // both sign-in cookies are gone from this browser, the header's email with the session
+  expect((await context.cookies()).map((c) => c.name).filter((n) => n.startsWith("hsd_"))).toEqual([]);
   await context.close();
   expect((await contexts.viewer.get("/api/v1/metrics")).status()).toBe(401);
   const audit = await (await contexts.admin.get("/api/v1/audit?limit=20")).json();
