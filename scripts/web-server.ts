@@ -11,7 +11,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { config } from "../lib/config";
-import { SharedRenders } from "../lib/web/shared-render";
+import { answerFailure, SharedRenders } from "../lib/web/shared-render";
 import { sharedRequestKey } from "../lib/web/shared-requests";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -31,11 +31,7 @@ async function main() {
       if (key) shared.serve(key, req, res);
       else await handle(req, res);
     };
-    route().catch((e) => {
-      process.stderr.write(`[web] ${(e as Error)?.stack ?? String(e)}\n`);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
-      if (!res.destroyed) res.end("Internal Server Error");
-    });
+    route().catch((e) => answerFailure(res, e));
   });
   server.listen(port, hostname, () => {
     process.stdout.write(`[web] ready on http://${hostname}:${port}${sharing ? "" : " (SHARED_RENDERS=0)"}\n`);

@@ -24,8 +24,8 @@ interface Waiting {
   res: ServerResponse;
 }
 
+/** A copy of a finished `200` response (nothing else is ever copied). */
 interface Finished {
-  status: number;
   headers: OutgoingHttpHeaders;
   body: Buffer;
 }
@@ -35,7 +35,7 @@ const PER_TRANSFER = new Set(["set-cookie", "content-length", "transfer-encoding
 
 export class SharedRenders {
   private readonly queues = new Map<string, { running: boolean; waiting: Waiting[] }>();
-  /** renders started and responses served from another's render, for tests and the docs' figures */
+  /** renders started, and responses served as copies of another request's render (tests read them) */
   readonly counts = { renders: 0, shared: 0 };
 
   constructor(private readonly render: Render) {}
@@ -62,7 +62,7 @@ export class SharedRenders {
           send(w.res, finished);
         } else {
           this.counts.renders++;
-          void Promise.resolve().then(() => this.render(w.req, w.res)).catch((e) => fail(w.res, e));
+          void Promise.resolve().then(() => this.render(w.req, w.res)).catch((e) => answerFailure(w.res, e));
         }
       }
     } finally {
@@ -100,7 +100,7 @@ export class SharedRenders {
         const returned = end(chunk, ...a);
         const headers = { ...lowerCased(headArgs), ...res.getHeaders() };
         const shareable = res.statusCode === 200 && headers["set-cookie"] === undefined;
-        resolve(shareable ? { status: 200, headers, body: Buffer.concat(chunks) } : null);
+        resolve(shareable ? { headers, body: Buffer.concat(chunks) } : null);
         return returned;
       }) as ServerResponse["end"];
       // closed before the render ended: the client went away and the render may have stopped
@@ -112,7 +112,7 @@ export class SharedRenders {
           if (res.destroyed && !res.writableEnded) resolve(null);
         })
         .catch((e) => {
-          fail(res, e);
+          answerFailure(res, e);
           resolve(null);
         });
     });
@@ -128,7 +128,7 @@ function send(res: ServerResponse, f: Finished): void {
   try {
     copyTo(res, f);
   } catch (e) {
-    fail(res, e);
+    answerFailure(res, e);
   }
 }
 
@@ -138,12 +138,13 @@ function copyTo(res: ServerResponse, f: Finished): void {
   headers["content-length"] = f.body.length;
   // like a proxy cache's X-Cache: says this answer is a copy of another request's render
   headers["x-shared-render"] = "1";
-  res.writeHead(f.status, headers);
+  res.writeHead(200, headers);
   res.end(f.body);
 }
 
-function fail(res: ServerResponse, e: unknown): void {
-  process.stderr.write(`[web] render failed: ${(e as Error)?.stack ?? String(e)}\n`);
+/** Logs `e` and answers 500 when the response can still say so. */
+export function answerFailure(res: ServerResponse, e: unknown): void {
+  process.stderr.write(`[web] ${(e as Error)?.stack ?? String(e)}\n`);
   if (res.destroyed) return;
   if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
   res.end("Internal Server Error");
