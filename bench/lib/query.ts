@@ -125,8 +125,15 @@ export async function explainDashboardSql(dbUrl: string) {
       await timed(`executive page numbers: metrics 28 d group_by=channel,population without percentiles${mode}`, () =>
         computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, { percentiles: false }));
     }
+    delete process.env.METRICS_ROLLUPS;
+    // the rollup, with p50 / p90 exact over the rows instead of from the sketches
+    const exact = " (exact percentiles, METRICS_EXACT_PERCENTILES_UP_TO=1e12)";
+    process.env.METRICS_EXACT_PERCENTILES_UP_TO = "1e12";
+    await timed(`metrics 28 d group_by=channel,population${exact}`, () => computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }));
+    await timed(`metrics 90 d${exact}`, () => computeMetrics({ from: FROM_90, to: TO }));
   } finally {
     delete process.env.METRICS_ROLLUPS;
+    delete process.env.METRICS_EXACT_PERCENTILES_UP_TO;
     if (cacheSetting === undefined) delete process.env.METRICS_CACHE;
     else process.env.METRICS_CACHE = cacheSetting;
     await closePrisma();

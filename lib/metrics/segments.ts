@@ -2,9 +2,9 @@ import { Prisma } from "../generated/prisma/client";
 import { additiveRows, inSnapshot, itemColumn, rollupCoverage } from "../rollups/source";
 import type { MetricSettings } from "../settings/defaults";
 import { assembleMetrics } from "./assemble";
-import { ADDITIVE_ITEMS, percentileSelectList } from "./definitions";
+import { ADDITIVE_ITEMS } from "./definitions";
+import { queryPercentiles } from "./percentiles";
 import type { MetricsRequest } from "./request";
-import { sliceTable } from "./slice";
 import type { Segment } from "./types";
 
 const sql = Prisma.sql;
@@ -13,10 +13,9 @@ type Row = Record<string, unknown>;
 /**
  * All segments: GROUP BY CUBE over the grouped dimensions yields every combination with data
  * plus the "all" totals; GROUPING() tells a total from a real null value. The counts and sums
- * come from the rollup plus the live tail (lib/rollups), the percentiles from the rows; both
- * read one snapshot, so they describe the same conversations. `percentiles: false` leaves every
- * p50 / p90 null: the percentiles read every row of the range (most of a cold request at 10 M
- * conversations), the rest comes from the rollup.
+ * come from the rollup plus the live tail (lib/rollups), the percentiles from the rows or the
+ * sketches (percentiles.ts); all read one snapshot, so they describe the same conversations.
+ * `percentiles: false` leaves every p50 / p90 null and skips their query.
  */
 export async function querySegments(req: MetricsRequest, settings: MetricSettings, { percentiles: withPercentiles = true } = {}): Promise<Segment[]> {
   const dims = req.groupBy;
@@ -34,10 +33,8 @@ export async function querySegments(req: MetricsRequest, settings: MetricSetting
     const coverage = await rollupCoverage(tx, req);
     const a = await tx.$queryRaw<Row[]>`
       SELECT ${Prisma.join([...dimSelect("u"), ...sums])} FROM ${additiveRows(req, coverage, dims)} ${cube("u")}`;
-    const p = withPercentiles
-      ? await tx.$queryRaw<Row[]>`
-      SELECT ${Prisma.join([...dimSelect("s"), ...percentileSelectList()])} FROM ${sliceTable(req)} ${cube("s")}`
-      : [];
+    const overall = a.find((row) => dims.every((d) => Number(row[`${d}__total`]) === 1));
+    const p = withPercentiles ? await queryPercentiles(tx, req, coverage, dims, Number(overall?.inbound ?? 0)) : [];
     return [a, p] as const;
   });
 

@@ -5,6 +5,7 @@ import { Prisma } from "../generated/prisma/client";
 import { additiveAggregate } from "../metrics/definitions";
 import { flagColumns } from "../metrics/slice";
 import { DEFAULT_METRIC_SETTINGS, mergeMetricSettings } from "../settings";
+import { MERGE_SKETCHES, sketchRows } from "./sketch";
 import { closedHours, HORIZON_STEP_MS, ROLLUP_LAYOUT, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
 
 const sql = Prisma.sql;
@@ -31,12 +32,14 @@ function aggregateRows(from: Prisma.Sql, w: RollupWindows, horizon: Date, weight
 /** Empty the rollup and build it from every conversation closed at `horizon`. */
 async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | null) {
   await client.query("DELETE FROM conversation_rollups");
+  await client.query("DELETE FROM conversation_rollup_sketches");
   await client.query("DELETE FROM rollup_changes");
   await client.query("UPDATE rollup_state SET horizon = $1 WHERE id = 1", [horizon]);
   if (horizon === null) return;
   const closed = sql`conversations c
     WHERE c.started_at IS NOT NULL AND c.ended_at + make_interval(hours => ${closedHours(w)}::int) <= ${horizon}::timestamptz`;
   await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, counts, sums) ${aggregateRows(closed, w, horizon)}`);
+  await run(client, sql`INSERT INTO conversation_rollup_sketches (day, channel, population, distribution, buckets, counts) ${sketchRows(sql`(SELECT c.* FROM ${closed}) s`)}`);
 }
 
 /**
@@ -92,6 +95,14 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // same at any later instant: evaluate them at the later of the two horizons
   const closedAt = latest > horizon ? latest : horizon;
   // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
+  // the sketches first: the statement after it consumes the recorded changes
+  const { rows: mergedSketches } = await run(client, sql`
+    INSERT INTO conversation_rollup_sketches AS r (day, channel, population, distribution, buckets, counts)
+    ${sketchRows(sql`rollup_changes ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) s`, "s.sign")}
+    ON CONFLICT (day, channel, population, distribution) DO UPDATE SET (buckets, counts) = ${MERGE_SKETCHES}
+    RETURNING r.id, cardinality(r.buckets) = 0 AS emptied`);
+  const emptiedSketches = mergedSketches.filter((m: { emptied: boolean }) => m.emptied).map((m: { id: string }) => m.id);
+  if (emptiedSketches.length) await client.query("DELETE FROM conversation_rollup_sketches WHERE id = ANY($1::bigint[])", [emptiedSketches]);
   const { rows: merged } = await run(client, sql`
     WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation)
     INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, counts, sums)

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { ADDITIVE_ITEMS } from "../metrics/definitions";
+import { ADDITIVE_ITEMS, DISTRIBUTIONS } from "../metrics/definitions";
+import { GAMMA, ZERO_BUCKET } from "./sketch";
 
 /**
  * Where each additive item lives in a rollup row: integers in `counts`, exact non-integer sums
@@ -15,12 +16,13 @@ export const ROLLUP_LAYOUT = (() => {
 })();
 
 /**
- * What a rollup row's arrays mean: a hash of every additive item's alias and SQL. A
+ * What a rollup row's arrays and the sketches mean: a hash of every additive item's alias and
+ * SQL, the distributions and the sketches' buckets. A
  * deployment that changes a metric definition gets a new signature, and the refresh rebuilds
  * the rollup instead of adding new rows to old ones.
  */
 export const ROLLUP_SIGNATURE = createHash("sha256")
-  .update(JSON.stringify(ADDITIVE_ITEMS))
+  .update(JSON.stringify([ADDITIVE_ITEMS, DISTRIBUTIONS, GAMMA, ZERO_BUCKET]))
   .digest("hex")
   .slice(0, 32);
 

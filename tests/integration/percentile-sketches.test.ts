@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pool } from "../../lib/db/pool";
+import { generateDemoEvents } from "../../lib/demo/generate";
+import { eraseCustomer } from "../../lib/maintenance/erase";
+import { verifyDerived } from "../../lib/maintenance/verify";
+import { computeMetrics, type MetricsResponse } from "../../lib/metrics";
+import type { TMetricsQuery } from "../../lib/metrics/request";
+import { DISTRIBUTIONS } from "../../lib/metrics/definitions";
+import { closeConnections, freshDatabase } from "./support/db";
+import { ingestJson } from "./support/ingest";
+
+/**
+ * p50 / p90 of a large slice come from the rollup's sketches plus the live tail's rows
+ * (lib/metrics/percentiles.ts): within 1 % of the exact percentile_cont, everything else equal.
+ * METRICS_EXACT_PERCENTILES_UP_TO=0 sends every covered request through the sketches.
+ */
+type Ev = Record<string, unknown> & { conversation_id: string; type: string; at: string };
+const NOW = new Date("2026-06-01T00:00:00Z");
+
+beforeAll(async () => {
+  process.env.METRICS_CACHE = "0";
+  await freshDatabase();
+  const demo = [...generateDemoEvents({ conversations: 600, seed: 5, days: 40, now: NOW })] as unknown as Ev[];
+  const ordered = [...demo].sort((a, b) => a.at.localeCompare(b.at));
+  // in three parts, so the sketches are built by folding changes in, not by one rebuild
+  for (let i = 0; i < 3; i++) await ingestJson(ordered.slice((i * ordered.length) / 3, ((i + 1) * ordered.length) / 3));
+});
+afterAll(async () => {
+  delete process.env.METRICS_CACHE;
+  delete process.env.METRICS_EXACT_PERCENTILES_UP_TO;
+  await closeConnections();
+});
+
+async function viaSketches<T>(fn: () => Promise<T>): Promise<T> {
+  process.env.METRICS_EXACT_PERCENTILES_UP_TO = "0";
+  try {
+    return await fn();
+  } finally {
+    delete process.env.METRICS_EXACT_PERCENTILES_UP_TO;
+  }
+}
+
+/** Every percentile of `approx` against `exact`: how many differ, and the largest relative error; the rest must be equal. */
+function comparePercentiles(approx: MetricsResponse, exact: MetricsResponse) {
+  let differing = 0;
+  let compared = 0;
+  let worst = 0;
+  expect(approx.segments.length).toBe(exact.segments.length);
+  approx.segments.forEach((segment, s) => {
+    const want = exact.segments[s];
+    const strip = (m: MetricsResponse["segments"][number]) =>
+      JSON.parse(JSON.stringify(m, (k, v) => (k === "p50" || k === "p90" ? undefined : v)));
+    expect(strip(segment)).toEqual(strip(want));
+    for (const key of Object.keys(DISTRIBUTIONS) as (keyof typeof DISTRIBUTIONS)[]) {
+      for (const p of ["p50", "p90"] as const) {
+        const a = segment.metrics[key][p];
+        const e = want.metrics[key][p];
+        if (e === null || a === null) {
+          expect(a).toBe(e);
+          continue;
+        }
+        compared++;
+        if (a !== e) differing++;
+        worst = Math.max(worst, e === 0 ? Math.abs(a) : Math.abs(a - e) / e);
+      }
+    }
+  });
+  return { compared, differing, worst };
+}
+
+describe("percentiles through the sketches", () => {
+  it("are within 1 % of the exact ones, for every grouping and filter the sketches hold", async () => {
+    const queries: TMetricsQuery[] = [
+      { from: "2026-04-20", to: "2026-05-31" },
+      { from: "2026-04-20", to: "2026-05-31", group_by: ["channel", "population"] },
+      { from: "2026-05-01", to: "2026-05-20", group_by: ["population"], channel: ["chat", "email"] },
+      { from: "2026-05-25", to: "2026-05-31", population: ["ai_escalated"] },
+    ];
+    let compared = 0;
+    let differing = 0;
+    for (const q of queries) {
+      const exact = await computeMetrics(q);
+      const r = comparePercentiles(await viaSketches(() => computeMetrics(q)), exact);
+      expect(r.worst).toBeLessThanOrEqual(0.01);
+      compared += r.compared;
+      differing += r.differing;
+    }
+    // the sketches really answered: most values are a bucket's read-back, not the exact one
+    expect(compared).toBeGreaterThan(50);
+    expect(differing).toBeGreaterThan(compared / 2);
+  });
+
+  it("are exact by tier and topic, which the sketches do not hold", async () => {
+    const queries: TMetricsQuery[] = [
+      { from: "2026-04-20", to: "2026-05-31", topic: ["billing"] },
+      { from: "2026-04-20", to: "2026-05-31", group_by: ["customer_tier"] },
+      { from: "2026-04-20", to: "2026-05-31", customer_tier: ["standard"] },
+    ];
+    for (const q of queries) {
+      const r = comparePercentiles(await viaSketches(() => computeMetrics(q)), await computeMetrics(q));
+      expect(r.compared).toBeGreaterThan(0);
+      expect(r.differing).toBe(0);
+    }
+  });
+
+  it("are kept equal to a rebuild through late events and erasure, and emptied by TRUNCATE", async () => {
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
+    const { rows } = await pool().query<{ conversation_id: string; customer_id: string; at: Date }>(
+      "SELECT conversation_id, customer_id, started_at AS at FROM conversations WHERE started_at < '2026-05-01' AND first_response_s IS NOT NULL ORDER BY started_at LIMIT 2",
+    );
+    // a human answer before the first one: the old conversation's first response moves buckets
+    await ingestJson([
+      { event_id: "sk-late", conversation_id: rows[0].conversation_id, type: "human_message", at: new Date(rows[0].at.getTime() + 1500).toISOString(), agent_id: "a-1" },
+    ]);
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
+    await eraseCustomer(rows[1].customer_id);
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0 });
+
+    await pool().query("UPDATE conversation_rollup_sketches SET counts[1] = counts[1] + 1 WHERE id = (SELECT min(id) FROM conversation_rollup_sketches)");
+    expect((await verifyDerived()).rollupRowsDiffering).toBe(2); // the tampered row, and the rebuilt one it lacks
+
+    await pool().query("TRUNCATE events, conversations");
+    const { rows: left } = await pool().query("SELECT count(*)::int AS n FROM conversation_rollup_sketches");
+    expect(left[0].n).toBe(0);
+  });
+});
