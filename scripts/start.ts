@@ -15,6 +15,7 @@ import { closePool } from "../lib/db/pool";
 import { closePrisma } from "../lib/db/prisma";
 import { prepareFirstRun } from "../lib/auth/setup";
 import { loadDemoDataOnFirstStart } from "../lib/demo/first-start";
+import { refreshRollupsNow } from "../lib/rollups/refresh";
 
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -117,6 +118,17 @@ async function main() {
   const url = `http://localhost:${port}`;
   log(`serving ${url}${workers > 1 ? ` (${workers} web server processes)` : ""}`);
   if (setup) log(`first start: create the admin account at ${url}/setup?token=${setup.setupToken}`);
+  // An upgrade that changed a metric definition or the sketches leaves the rollup stale, and
+  // until it is rebuilt every answer comes from the rows (the same numbers, slower at scale):
+  // rebuild it now, in the background, rather than at the next ingest.
+  const t0 = performance.now();
+  refreshRollupsNow()
+    .then(() => {
+      const ms = performance.now() - t0;
+      if (ms > 1000) log(`rollup brought up to date in ${(ms / 1000).toFixed(1)} s`);
+    })
+    .catch((e: unknown) => log(`rollup refresh failed (answers come from the rows until the next ingest): ${(e as Error).message}`))
+    .finally(() => void closePool());
 }
 
 main().catch(async (e) => {

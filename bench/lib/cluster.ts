@@ -2,7 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { startEmbedded } from "../../lib/db/embedded";
+import { LOCKS } from "../../lib/db/locks";
 import { migrate } from "../../lib/db/migrate";
+import { refreshRollups } from "../../lib/rollups/refresh";
 import { DATA, log, rmrf } from "./util";
 
 export interface BenchDatabase {
@@ -14,7 +16,7 @@ export interface BenchDatabase {
 
 /**
  * A fresh embedded cluster in bench/data/pg-<N> (or BENCH_DATABASE_URL), migrated; with `reuse`,
- * the cluster an earlier `--keep` run left there, as it is.
+ * the cluster an earlier `--keep` run left there, its rollup brought up to date.
  */
 export async function openBenchDatabase(n: number, { reuse = false } = {}): Promise<BenchDatabase> {
   const external = process.env.BENCH_DATABASE_URL;
@@ -36,6 +38,18 @@ export async function openBenchDatabase(n: number, { reuse = false } = {}): Prom
     db = { url: h.url, dir, stop: () => h.stop() };
   }
   await migrate(db.url);
+  if (reuse) {
+    // a cluster kept by an older version may hold a rollup built with other definitions: rebuild
+    // it here, as `npm start` would in the background, so no measurement overlaps that work
+    const t0 = performance.now();
+    await withClient(db.url, async (c) => {
+      await c.query("BEGIN");
+      await c.query("SELECT pg_advisory_xact_lock($1)", [LOCKS.derive]);
+      await refreshRollups(c);
+      await c.query("COMMIT");
+    });
+    log(`rollup up to date (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
   return db;
 }
 
