@@ -1,4 +1,4 @@
-import { prisma } from "../db/prisma";
+import { prisma, runInBackground } from "../db/prisma";
 import { databaseUrl } from "../db/url";
 
 /**
@@ -107,7 +107,8 @@ export async function cachedAcrossParts<T>(versions: DataVersions, family: unkno
     // during an import); after it lands and a pause, the next viewer starts the next one
     if (known.refreshing === undefined && startedAt - known.recordedAt >= REFRESH_PAUSE_FACTOR * known.took) {
       known.refreshing = version;
-      fresh().then(record, () => {
+      // nobody waits for it: on lowered-priority connections, like the import's parts
+      runInBackground(fresh).then(record, () => {
         if (known.refreshing === version) known.refreshing = undefined; // the next viewer retries
       });
     }

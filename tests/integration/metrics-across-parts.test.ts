@@ -1,8 +1,11 @@
+import os from "node:os";
 import { Readable } from "node:stream";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { executiveNumbers } from "../../components/executive-data";
 import { resolvePageRequest } from "../../components/page-data";
 import { pool } from "../../lib/db/pool";
+import { prisma } from "../../lib/db/prisma";
+import { ingestNice } from "../../lib/ingest/priority";
 import { demoEventsToCsv } from "../../lib/demo/generate";
 import { ingestStream } from "../../lib/ingest";
 import { computeMetricsJson } from "../../lib/metrics";
@@ -132,6 +135,28 @@ describe("the refresh behind the viewers", () => {
     // a settled write is still read back at once, pause or not
     const settled = cachedAcrossParts({ version: "3", settled: "3" }, ["refresh-test-settled"], async () => "answer 3");
     expect(await settled).toBe("answer 3");
+  });
+});
+
+describe("the refresh's database work", () => {
+  it("runs at the ingest's lowered priority, a viewer's own computation at normal", async () => {
+    const local = ["127.0.0.1", "localhost", "[::1]"].includes(new URL(process.env.DATABASE_URL!).hostname);
+    const family = ["refresh-priority", Math.random()];
+    // what a question's computation sees: the priority of the backend its query ran on
+    const niceOfBackend = async () => {
+      const rows = await prisma().$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+      return os.getPriority(Number(rows[0].pid));
+    };
+    const at = (version: number) => cachedAcrossParts({ version: String(version), settled: "1" }, family, niceOfBackend);
+    await prisma().$queryRaw`SELECT 1`; // connected: the first computation below is short, and so the pause after it
+    expect(await at(1)).toBe(0); // settled: a viewer computes it and waits
+    // an import's parts: each viewer gets the newest landed answer, a refresh computes behind
+    let refreshed = 0;
+    for (let part = 2; part < 400 && refreshed === 0; part++) {
+      await new Promise((r) => setTimeout(r, 25));
+      refreshed = await at(part);
+    }
+    expect(refreshed).toBe(local ? ingestNice() : 0);
   });
 });
 
