@@ -94,15 +94,14 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // every recorded row was closed at the horizon it was recorded under, so its flags are the
   // same at any later instant: evaluate them at the later of the two horizons
   const closedAt = latest > horizon ? latest : horizon;
-  // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
-  // the sketches first: the statement after it consumes the recorded changes
+  // the sketches first, bucket by bucket: the statement after this one consumes the changes
   const { rows: mergedSketches } = await run(client, sql`
     INSERT INTO conversation_rollup_sketches AS r (day, channel, population, distribution, buckets, counts)
     ${sketchRows(sql`rollup_changes ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) s`, "s.sign")}
     ON CONFLICT (day, channel, population, distribution) DO UPDATE SET (buckets, counts) = ${MERGE_SKETCHES}
     RETURNING r.id, cardinality(r.buckets) = 0 AS emptied`);
-  const emptiedSketches = mergedSketches.filter((m: { emptied: boolean }) => m.emptied).map((m: { id: string }) => m.id);
-  if (emptiedSketches.length) await client.query("DELETE FROM conversation_rollup_sketches WHERE id = ANY($1::bigint[])", [emptiedSketches]);
+  await deleteEmptied(client, "conversation_rollup_sketches", mergedSketches);
+  // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
   const { rows: merged } = await run(client, sql`
     WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation)
     INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, counts, sums)
@@ -111,9 +110,13 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
     SET counts = ARRAY(SELECT a + b FROM unnest(r.counts, EXCLUDED.counts) WITH ORDINALITY AS t(a, b, i) ORDER BY i),
       sums = ARRAY(SELECT a + b FROM unnest(r.sums, EXCLUDED.sums) WITH ORDINALITY AS t(a, b, i) ORDER BY i)
     RETURNING r.id, ${Prisma.raw(`r.${INBOUND.column}[${INBOUND.index}]`)} = 0 AS emptied`);
-  // segments whose last conversation left them
-  const emptied = merged.filter((m: { emptied: boolean }) => m.emptied).map((m: { id: string }) => m.id);
-  if (emptied.length) await client.query("DELETE FROM conversation_rollups WHERE id = ANY($1::bigint[])", [emptied]);
+  await deleteEmptied(client, "conversation_rollups", merged);
+}
+
+/** Delete the merged rows whose last conversation left them. */
+async function deleteEmptied(client: ClientBase, table: "conversation_rollups" | "conversation_rollup_sketches", merged: { id: string; emptied: boolean }[]) {
+  const ids = merged.filter((m) => m.emptied).map((m) => m.id);
+  if (ids.length) await client.query(`DELETE FROM ${table} WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
 /**
