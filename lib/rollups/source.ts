@@ -71,9 +71,15 @@ export async function rollupState(db: Db): Promise<(RollupWindows & RollupCovera
   return { ...w, horizon: st.horizon, closedHours: closedHours(w) };
 }
 
-/** Conversations `c` the rollup does not hold: never ended, or a window still open at the horizon (conversations_ended_at_idx). */
+/**
+ * Started conversations `c` the rollup does not hold: a window still open at the horizon, one
+ * range of conversations_ended_at_idx. A started conversation always has an ended_at (its start
+ * counts, lib/ingest/derive.ts), so no `ended_at IS NULL` arm: written as that OR, the planner read
+ * every conversation of the request's range, or the whole index, to find the tail (2.9 s instead
+ * of 0.55 s for a 28-day request at 10 M conversations).
+ */
 export const liveTail = (coverage: RollupCoverage) =>
-  sql`(c.ended_at IS NULL OR c.ended_at > ${coverage.horizon}::timestamptz - make_interval(hours => ${coverage.closedHours}::int))`;
+  sql`c.ended_at > ${coverage.horizon}::timestamptz - make_interval(hours => ${coverage.closedHours}::int)`;
 
 /** The quoted column name of an additive item in the rows `additiveRows` returns. */
 export const itemColumn = (alias: string) => Prisma.raw(`u."${alias}"`);

@@ -68,6 +68,9 @@ describe("answers through the rollup", () => {
         const cut = Math.floor(events.length / 2);
         await ingestJson(events.slice(0, cut));
         await ingestJson(events.slice(Math.max(0, cut - 3)));
+        // liveTail (lib/rollups/source.ts) finds the unrolled conversations by ended_at alone
+        const { rows: unended } = await pool().query("SELECT count(*)::int AS n FROM conversations WHERE started_at IS NOT NULL AND ended_at IS NULL");
+        expect(unended[0].n).toBe(0);
         const q = parseQuery(ZMetricsQuery, toQuery(request));
         const coverage = await rollupCoverage(prisma(), await resolveMetricsRequest(q));
         if (coverage && (await rolledUpConversations()) > 0) covered++;
