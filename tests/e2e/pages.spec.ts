@@ -250,6 +250,15 @@ test("the drill-down lists the conversations behind the number and exports them 
   await expect(page.getByTestId("drill-value")).toHaveText(pct(rate.value));
   await expect(page.getByTestId("list-total")).toContainText(`of ${rate.numerator.toLocaleString("en-US")} conversations`);
 
+  // the breakdown: each channel × population row carries the API's segment of the same grouping
+  const grouped = await apiMetrics(page, "channel=chat&group_by=channel,population");
+  const aiOnly = grouped.segments.find((s) => s.channel === "chat" && s.population === "ai_only")!.metrics;
+  const row = page.getByTestId("breakdown-chat-ai_only").getByRole("cell");
+  await expect(row.nth(1)).toHaveText(aiOnly.inbound.value.toLocaleString("en-US"));
+  await expect(row.nth(2)).toHaveText(aiOnly.deflection_rate.numerator.toLocaleString("en-US"));
+  await expect(row.nth(3)).toHaveText(aiOnly.deflection_rate.denominator.toLocaleString("en-US"));
+  await expect(row.nth(4)).toHaveText(pct(aiOnly.deflection_rate.value));
+
   // the denominator side, sorted by first response ascending
   await page.getByRole("tab", { name: /denominator/ }).click();
   await expect(page).toHaveURL(/side=denominator/);
@@ -273,6 +282,9 @@ test("the drill-down lists the conversations behind the number and exports them 
   // a time metric: histogram with P50 / P90, and its breakdown
   await page.goto("/metrics/escalation_wait_s");
   await expect(page.getByTestId("drill-p90")).not.toHaveText("");
+  const totals = page.getByTestId("breakdown-all-all").getByRole("cell");
+  await expect(totals.nth(3)).toHaveText((await page.getByTestId("drill-p50").textContent())!);
+  await expect(totals.nth(4)).toHaveText((await page.getByTestId("drill-p90").textContent())!);
   await expect(page.getByRole("group", { name: /Histogram of Escalation wait/ })).toBeVisible();
   await page.getByRole("link", { name: "Month" }).click();
   await expect(page).toHaveURL(/interval=month/);
