@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
-import { liveTail, type RollupCoverage } from "../rollups/source";
+import { sketchTail, type RollupCoverage } from "../rollups/source";
 import { DISTRIBUTION_KEYS, distributionBuckets, interpolate } from "../rollups/sketch";
 import { percentileSelectList } from "./definitions";
 import type { MetricsRequest } from "./request";
@@ -76,7 +76,7 @@ async function sketchPercentiles(
       GROUP BY ${Prisma.join([...cols("r"), raw("r.distribution"), raw("u.bucket")])}
       UNION ALL
       SELECT ${Prisma.join([...cols("s"), raw("d.distribution"), raw("d.bucket"), raw("count(*) AS n")])}
-      FROM ${sliceTable(req, liveTail(coverage))} ${distributionBuckets()}
+      FROM ${sliceTable(req, sketchTail(coverage))} ${distributionBuckets()}
       WHERE d.bucket IS NOT NULL
       GROUP BY ${Prisma.join([...cols("s"), raw("d.distribution"), raw("d.bucket")])}
     ), g AS (

@@ -29,7 +29,12 @@ function aggregateRows(from: Prisma.Sql, w: RollupWindows, horizon: Date, weight
     GROUP BY 1, 2, 3, 4, 5`;
 }
 
-/** Empty the rollup and build it from every conversation closed at `horizon`. */
+/**
+ * Empty the rollup and build it at `horizon`: the counts from every conversation whose windows
+ * had closed, the sketches from every conversation that had ended (a duration does not depend
+ * on the windows, so they need not wait for them, and a request's live tail for percentiles is
+ * the last hour instead of the last max(window) hours).
+ */
 async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | null) {
   await client.query("DELETE FROM conversation_rollups");
   await client.query("DELETE FROM conversation_rollup_sketches");
@@ -39,7 +44,8 @@ async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | nul
   const closed = sql`conversations c
     WHERE c.started_at IS NOT NULL AND c.ended_at + make_interval(hours => ${closedHours(w)}::int) <= ${horizon}::timestamptz`;
   await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, counts, sums) ${aggregateRows(closed, w, horizon)}`);
-  await run(client, sql`INSERT INTO conversation_rollup_sketches (day, channel, population, distribution, buckets, counts) ${sketchRows(sql`(SELECT c.* FROM ${closed}) s`)}`);
+  const ended = sql`conversations c WHERE c.started_at IS NOT NULL AND c.ended_at <= ${horizon}::timestamptz`;
+  await run(client, sql`INSERT INTO conversation_rollup_sketches (day, channel, population, distribution, buckets, counts) ${sketchRows(sql`(SELECT c.* FROM ${ended}) s`)}`);
 }
 
 /**
@@ -48,7 +54,8 @@ async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | nul
  *
  * 1. a changed signature or windows (settings), or no horizon yet, rebuilds it;
  * 2. the horizon follows the latest event in steps of HORIZON_STEP_MS (either direction): the
- *    conversations whose windows closed in between are recorded as changes (+1, or -1 back);
+ *    conversations whose windows closed in between are recorded as changes of the counts, those
+ *    that ended in between as changes of the sketches (+1, or -1 back);
  * 3. the recorded changes — these, and those the triggers on `conversations` recorded for the
  *    rows this transaction (or an earlier writer outside the ingest path) changed — are
  *    aggregated and added to their segments' rows. The cost follows the changed rows, not the
@@ -80,32 +87,36 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   if (Math.abs(latest.getTime() - horizon.getTime()) >= HORIZON_STEP_MS) {
     const forward = latest > horizon;
     const [lo, hi] = forward ? [horizon, latest] : [latest, horizon];
+    const sign = forward ? 1 : -1;
+    const lag = sql`make_interval(hours => ${closedHours(w)}::int)`;
+    // two index ranges; a conversation in both (a step longer than the windows) gets one row each
     await run(client, sql`
-      INSERT INTO rollup_changes (sign, conversation)
-      SELECT ${forward ? 1 : -1}::smallint, c FROM conversations c
-      WHERE c.started_at IS NOT NULL
-        AND c.ended_at > ${lo}::timestamptz - make_interval(hours => ${closedHours(w)}::int)
-        AND c.ended_at <= ${hi}::timestamptz - make_interval(hours => ${closedHours(w)}::int)`);
+      INSERT INTO rollup_changes (sign, conversation, sketch, counts)
+      SELECT ${sign}::smallint, c, false, true FROM conversations c
+      WHERE c.started_at IS NOT NULL AND c.ended_at > ${lo}::timestamptz - ${lag} AND c.ended_at <= ${hi}::timestamptz - ${lag}
+      UNION ALL
+      SELECT ${sign}::smallint, c, true, false FROM conversations c
+      WHERE c.started_at IS NOT NULL AND c.ended_at > ${lo}::timestamptz AND c.ended_at <= ${hi}::timestamptz`);
     await client.query("UPDATE rollup_state SET horizon = $1 WHERE id = 1", [latest]);
   }
 
   const pending = await client.query("SELECT 1 FROM rollup_changes LIMIT 1");
   if (!pending.rowCount) return;
-  // every recorded row was closed at the horizon it was recorded under, so its flags are the
-  // same at any later instant: evaluate them at the later of the two horizons
+  // every row recorded for the counts was closed at the horizon it was recorded under, so its
+  // flags are the same at any later instant: evaluate them at the later of the two horizons
   const closedAt = latest > horizon ? latest : horizon;
   // the sketches first, bucket by bucket: the statement after this one consumes the changes
   const { rows: mergedSketches } = await run(client, sql`
     INSERT INTO conversation_rollup_sketches AS r (day, channel, population, distribution, buckets, counts)
-    ${sketchRows(sql`rollup_changes ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) s`, "s.sign")}
+    ${sketchRows(sql`(SELECT (ch.conversation).*, ch.sign FROM rollup_changes ch WHERE ch.sketch) s`, "s.sign")}
     ON CONFLICT (day, channel, population, distribution) DO UPDATE SET (buckets, counts) = ${MERGE_SKETCHES}
     RETURNING r.id, cardinality(r.buckets) = 0 AS emptied`);
   await deleteEmptied(client, "conversation_rollup_sketches", mergedSketches);
   // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
   const { rows: merged } = await run(client, sql`
-    WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation)
+    WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation, counts)
     INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, counts, sums)
-    ${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c`, w, closedAt, "s.sign")}
+    ${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c WHERE ch.counts`, w, closedAt, "s.sign")}
     ON CONFLICT (day, channel, population, customer_tier, topic) DO UPDATE
     SET counts = ARRAY(SELECT a + b FROM unnest(r.counts, EXCLUDED.counts) WITH ORDINALITY AS t(a, b, i) ORDER BY i),
       sums = ARRAY(SELECT a + b FROM unnest(r.sums, EXCLUDED.sums) WITH ORDINALITY AS t(a, b, i) ORDER BY i)

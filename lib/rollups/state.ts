@@ -15,14 +15,17 @@ export const ROLLUP_LAYOUT = (() => {
   });
 })();
 
+/** Which conversations the sketches hold (changed from "closed at the horizon" on 2026-12-02). */
+const SKETCHES_HOLD = "ended at the horizon";
+
 /**
  * What a rollup row's arrays and the sketches mean: a hash of every additive item's alias and
- * SQL, the distributions and the sketches' buckets. A
+ * SQL, the distributions, the sketches' buckets and which conversations they hold. A
  * deployment that changes a metric definition gets a new signature, and the refresh rebuilds
  * the rollup instead of adding new rows to old ones.
  */
 export const ROLLUP_SIGNATURE = createHash("sha256")
-  .update(JSON.stringify([ADDITIVE_ITEMS, DISTRIBUTIONS, GAMMA, ZERO_BUCKET]))
+  .update(JSON.stringify([ADDITIVE_ITEMS, DISTRIBUTIONS, GAMMA, ZERO_BUCKET, SKETCHES_HOLD]))
   .digest("hex")
   .slice(0, 32);
 

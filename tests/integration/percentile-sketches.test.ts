@@ -103,6 +103,36 @@ describe("percentiles through the sketches", () => {
     }
   });
 
+  it("hold every conversation that had ended at the horizon, its windows closed or not", async () => {
+    const holds = async () => {
+      const { rows } = await pool().query<{ sketched: number; ended: number; closed: number }>(`
+        SELECT (SELECT coalesce(sum(n), 0)::int FROM conversation_rollup_sketches, unnest(counts) n WHERE distribution = 0) AS sketched,
+          count(*) FILTER (WHERE c.ended_at <= st.horizon)::int AS ended,
+          count(*) FILTER (WHERE c.ended_at + make_interval(hours => greatest(st.recontact_hours, st.verification_hours)) <= st.horizon)::int AS closed
+        FROM conversations c, rollup_state st WHERE c.started_at IS NOT NULL AND c.first_response_s IS NOT NULL`);
+      return rows[0];
+    };
+    const before = await holds();
+    expect(before.sketched).toBe(before.ended);
+    // not only the closed ones: the last days' conversations are in the sketches already
+    expect(before.ended).toBeGreaterThan(before.closed + 20);
+
+    // a late event on a conversation that has ended but whose windows are open: folded in, horizon unchanged
+    const { rows } = await pool().query<{ conversation_id: string; at: Date }>(`
+      SELECT c.conversation_id, c.started_at AS at FROM conversations c, rollup_state st
+      WHERE c.ended_at <= st.horizon AND c.ended_at > st.horizon - interval '24 hours' AND c.first_response_s > 5
+      ORDER BY c.ended_at LIMIT 1`);
+    await ingestJson([
+      { event_id: "sk-open", conversation_id: rows[0].conversation_id, type: "human_message", at: new Date(rows[0].at.getTime() + 1000).toISOString(), agent_id: "a-2" },
+    ]);
+    expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
+    expect((await holds()).sketched).toBe(before.sketched);
+    const q: TMetricsQuery = { from: "2026-05-20", to: "2026-05-31", group_by: ["channel"] };
+    const r = comparePercentiles(await viaSketches(() => computeMetrics(q)), await computeMetrics(q));
+    expect(r.worst).toBeLessThanOrEqual(0.01);
+    expect(r.differing).toBeGreaterThan(0);
+  });
+
   it("are kept equal to a rebuild through late events and erasure, and emptied by TRUNCATE", async () => {
     expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
     const { rows } = await pool().query<{ conversation_id: string; customer_id: string; at: Date }>(
