@@ -36,7 +36,7 @@ export const BACKUP_VERSION = 1;
 export const EXCLUDED_TABLES = new Set([
   "_prisma_migrations", "sessions", "auth_failures", "data_version",
   // derived from conversations (lib/rollups): rebuilt by the restore instead
-  "conversation_rollups", "conversation_rollup_sketches", "rollup_changes", "rollup_state",
+  "conversation_rollups", "conversation_rollup_sketches", "conversation_rollup_values", "rollup_changes", "rollup_state",
 ]);
 /**
  * Bookkeeping that belongs to the database, not to the data: never emptied or counted as content

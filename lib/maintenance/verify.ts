@@ -10,7 +10,7 @@ export interface VerifyReport {
   missing: string[];
   /** derived rows without any event */
   stray: string[];
-  /** rollup and sketch rows (lib/rollups) that a rebuild from the conversations does not reproduce, or lacks */
+  /** rollup, sketch and filter-value rows (lib/rollups) that a rebuild from the conversations does not reproduce, or lacks */
   rollupRowsDiffering: number;
   /** as_of's default kept on data_version by triggers, when it is not the conversations' latest event */
   latestEventDiffers: { stored: Date | null; actual: Date | null } | null;
@@ -37,6 +37,9 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
     await client.query(
       `CREATE TEMP TABLE stored_sketches ON COMMIT DROP AS
        SELECT day, channel, population, distribution, buckets, counts FROM conversation_rollup_sketches`,
+    );
+    await client.query(
+      "CREATE TEMP TABLE stored_values ON COMMIT DROP AS SELECT dimension, value, conversations FROM conversation_rollup_values",
     );
     const { rows: latest } = await client.query<{ stored: Date | null; actual: Date | null }>(
       "SELECT (SELECT latest_event_at FROM data_version WHERE id = 1) AS stored, (SELECT max(last_event_at) FROM stored_conversations) AS actual",
@@ -70,6 +73,13 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
           EXCEPT ALL SELECT day, channel, population, distribution, buckets, counts FROM conversation_rollup_sketches)
        ) d`,
     );
+    const { rows: valueDiff } = await client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         (SELECT dimension, value, conversations FROM conversation_rollup_values EXCEPT ALL SELECT * FROM stored_values)
+         UNION ALL
+         (SELECT * FROM stored_values EXCEPT ALL SELECT dimension, value, conversations FROM conversation_rollup_values)
+       ) d`,
+    );
     // column names come from the catalog, not from input
     const diffs = columns.map((c) => `CASE WHEN s.${c} IS DISTINCT FROM n.${c} THEN '${c}' END`).join(", ");
     const { rows: mismatched } = await client.query<{ conversation_id: string; columns: string[] }>(
@@ -83,7 +93,7 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
       mismatched,
       missing: missing.map((r) => r.id),
       stray: stray.map((r) => r.id),
-      rollupRowsDiffering: rollupDiff[0].n + sketchDiff[0].n,
+      rollupRowsDiffering: rollupDiff[0].n + sketchDiff[0].n + valueDiff[0].n,
       latestEventDiffers: latest[0].stored?.getTime() === latest[0].actual?.getTime() ? null : latest[0],
     };
   } finally {

@@ -7,6 +7,7 @@ import { flagColumns } from "../metrics/slice";
 import { DEFAULT_METRIC_SETTINGS, mergeMetricSettings } from "../settings";
 import { MERGE_SKETCHES, sketchRows } from "./sketch";
 import { closedHours, HORIZON_STEP_MS, ROLLUP_LAYOUT, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
+import { valueRows } from "./values";
 
 const sql = Prisma.sql;
 const INBOUND = ROLLUP_LAYOUT.find((l) => l.item.alias === "inbound")!;
@@ -31,13 +32,14 @@ function aggregateRows(from: Prisma.Sql, w: RollupWindows, horizon: Date, weight
 
 /**
  * Empty the rollup and build it at `horizon`: the counts from every conversation whose windows
- * had closed, the sketches from every conversation that had ended (a duration does not depend
- * on the windows, so they need not wait for them, and a request's live tail for percentiles is
- * the last hour instead of the last max(window) hours).
+ * had closed, the sketches and the filter values from every conversation that had ended (a
+ * duration, a tier or a topic does not depend on the windows, so they need not wait for them,
+ * and a request's live tail for them is the last hour instead of the last max(window) hours).
  */
 async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | null) {
   await client.query("DELETE FROM conversation_rollups");
   await client.query("DELETE FROM conversation_rollup_sketches");
+  await client.query("DELETE FROM conversation_rollup_values");
   await client.query("DELETE FROM rollup_changes");
   await client.query("UPDATE rollup_state SET horizon = $1 WHERE id = 1", [horizon]);
   if (horizon === null) return;
@@ -46,6 +48,7 @@ async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | nul
   await run(client, sql`INSERT INTO conversation_rollups (day, channel, population, customer_tier, topic, counts, sums) ${aggregateRows(closed, w, horizon)}`);
   const ended = sql`conversations c WHERE c.started_at IS NOT NULL AND c.ended_at <= ${horizon}::timestamptz`;
   await run(client, sql`INSERT INTO conversation_rollup_sketches (day, channel, population, distribution, buckets, counts) ${sketchRows(sql`(SELECT c.* FROM ${ended}) s`)}`);
+  await run(client, sql`INSERT INTO conversation_rollup_values (dimension, value, conversations) ${valueRows(sql`(SELECT c.* FROM ${ended}) s`)}`);
 }
 
 /**
@@ -105,13 +108,20 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // every row recorded for the counts was closed at the horizon it was recorded under, so its
   // flags are the same at any later instant: evaluate them at the later of the two horizons
   const closedAt = latest > horizon ? latest : horizon;
-  // the sketches first, bucket by bucket: the statement after this one consumes the changes
+  // the sketches first, bucket by bucket, then the filter values: the counts' statement consumes the changes
   const { rows: mergedSketches } = await run(client, sql`
     INSERT INTO conversation_rollup_sketches AS r (day, channel, population, distribution, buckets, counts)
     ${sketchRows(sql`(SELECT (ch.conversation).*, ch.sign FROM rollup_changes ch WHERE ch.sketch) s`, "s.sign")}
     ON CONFLICT (day, channel, population, distribution) DO UPDATE SET (buckets, counts) = ${MERGE_SKETCHES}
     RETURNING r.id, cardinality(r.buckets) = 0 AS emptied`);
   await deleteEmptied(client, "conversation_rollup_sketches", mergedSketches);
+  // the filter values from the same rows (lib/rollups/values.ts)
+  const { rows: mergedValues } = await run(client, sql`
+    INSERT INTO conversation_rollup_values AS r (dimension, value, conversations)
+    ${valueRows(sql`(SELECT (ch.conversation).*, ch.sign FROM rollup_changes ch WHERE ch.sketch) s`, "s.sign")}
+    ON CONFLICT (dimension, value) DO UPDATE SET conversations = r.conversations + EXCLUDED.conversations
+    RETURNING r.id, r.conversations = 0 AS emptied`);
+  await deleteEmptied(client, "conversation_rollup_values", mergedValues);
   // per segment: the items of the +1 rows minus those of the -1 rows, added to its stored row
   const { rows: merged } = await run(client, sql`
     WITH ch AS (DELETE FROM rollup_changes RETURNING sign, conversation, counts)
@@ -124,8 +134,10 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   await deleteEmptied(client, "conversation_rollups", merged);
 }
 
+type RollupTable = "conversation_rollups" | "conversation_rollup_sketches" | "conversation_rollup_values";
+
 /** Delete the merged rows whose last conversation left them. */
-async function deleteEmptied(client: ClientBase, table: "conversation_rollups" | "conversation_rollup_sketches", merged: { id: string; emptied: boolean }[]) {
+async function deleteEmptied(client: ClientBase, table: RollupTable, merged: { id: string; emptied: boolean }[]) {
   const ids = merged.filter((m) => m.emptied).map((m) => m.id);
   if (ids.length) await client.query(`DELETE FROM ${table} WHERE id = ANY($1::bigint[])`, [ids]);
 }

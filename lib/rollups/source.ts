@@ -82,8 +82,9 @@ export const liveTail = (coverage: RollupCoverage) =>
   sql`c.ended_at > ${coverage.horizon}::timestamptz - make_interval(hours => ${coverage.closedHours}::int)`;
 
 /**
- * Started conversations `c` the sketches do not hold: ended after the horizon (they hold every
- * conversation that had ended at it, windows closed or not; lib/rollups/refresh.ts). The horizon
+ * Started conversations `c` the sketches and the filter values do not hold: ended after the
+ * horizon (they hold every conversation that had ended at it, windows closed or not;
+ * lib/rollups/refresh.ts). The horizon
  * stays within HORIZON_STEP_MS of the latest event, so this is about the last hour's conversations.
  */
 export const sketchTail = (coverage: RollupCoverage) => sql`c.ended_at > ${coverage.horizon}::timestamptz`;

@@ -18,14 +18,17 @@ export const ROLLUP_LAYOUT = (() => {
 /** Which conversations the sketches hold (changed from "closed at the horizon" on 2026-12-02). */
 const SKETCHES_HOLD = "ended at the horizon";
 
+/** The tables the rollup keeps: one added here is filled by the rebuild its new signature causes. */
+const KEPT = ["counts", "sketches", "filter values"];
+
 /**
  * What a rollup row's arrays and the sketches mean: a hash of every additive item's alias and
- * SQL, the distributions, the sketches' buckets and which conversations they hold. A
+ * SQL, the distributions, the sketches' buckets, which conversations they hold and the tables kept. A
  * deployment that changes a metric definition gets a new signature, and the refresh rebuilds
  * the rollup instead of adding new rows to old ones.
  */
 export const ROLLUP_SIGNATURE = createHash("sha256")
-  .update(JSON.stringify([ADDITIVE_ITEMS, DISTRIBUTIONS, GAMMA, ZERO_BUCKET, SKETCHES_HOLD]))
+  .update(JSON.stringify([ADDITIVE_ITEMS, DISTRIBUTIONS, GAMMA, ZERO_BUCKET, SKETCHES_HOLD, KEPT]))
   .digest("hex")
   .slice(0, 32);
 

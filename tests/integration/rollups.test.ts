@@ -122,7 +122,40 @@ describe("filter options through the rollup", () => {
     await eraseCustomer("cust-old");
     expect(await filterOptions()).toEqual({ customerTiers: ["open-tier"], topics: ["open-topic"] });
   });
+
+  it("keep a count per value for every conversation ended at the horizon, and read the last hour's from the rows", async () => {
+    await pool().query("TRUNCATE events, conversations, imports, settings RESTART IDENTITY");
+    const start = (id: string, at: string, tier: string, topic: string, customer = `cust-${id}`) => ({
+      event_id: id, conversation_id: id, type: "conversation_started", at, customer_id: customer, channel: "chat", customer_tier: tier, topic,
+    });
+    await ingestJson([
+      start("old", "2026-03-01T10:00:00Z", "gold", "billing"),
+      // ended at the horizon (the latest event) with its windows still open: counted here, not in the counts
+      start("open", "2026-05-31T10:00:00Z", "gold", "login", "cust-open"),
+      start("open-2", "2026-05-31T11:00:00Z", "silver", "login", "cust-open"),
+    ]);
+    expect(await rolledUpConversations()).toBe(1);
+    expect(await storedValues()).toEqual(["customer_tier gold 2", "customer_tier silver 1", "topic billing 1", "topic login 2"]);
+    // half an hour later: the horizon stays (it moves in steps of an hour), so this one is only in the rows
+    await ingestJson([start("tail", "2026-05-31T11:30:00Z", "platinum", "refund")]);
+    expect(await storedValues()).not.toContain("customer_tier platinum 1");
+    const all = { customerTiers: ["gold", "platinum", "silver"], topics: ["billing", "login", "refund"] };
+    expect(await filterOptions()).toEqual(all);
+    expect(await withoutRollups(() => filterOptions())).toEqual(all);
+    // a value leaves the table with its last conversation, and a shared one is decremented
+    await eraseCustomer("cust-open");
+    expect(await storedValues()).toEqual(["customer_tier gold 1", "topic billing 1"]);
+    expect(await filterOptions()).toEqual({ customerTiers: ["gold", "platinum"], topics: ["billing", "refund"] });
+    expect((await verifyDerived()).rollupRowsDiffering).toBe(0);
+    await pool().query("UPDATE conversation_rollup_values SET conversations = conversations + 1 WHERE value = 'gold'");
+    expect((await verifyDerived()).rollupRowsDiffering).toBe(2);
+  });
 });
+
+async function storedValues(): Promise<string[]> {
+  const { rows } = await pool().query("SELECT dimension, value, conversations FROM conversation_rollup_values ORDER BY 1, 2");
+  return rows.map((r) => `${r.dimension} ${r.value} ${r.conversations}`);
+}
 
 type Ev = Record<string, unknown> & { conversation_id: string; type: string; at: string };
 const NOW = new Date("2026-06-01T00:00:00Z");
