@@ -1,6 +1,7 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../../lib/generated/prisma/client";
+import { filterOptions } from "../../lib/data-quality";
 import { computeMetrics } from "../../lib/metrics";
 import { computeTimeseries, computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
 import { EXECUTIVE_TRENDS } from "../../components/executive-data";
@@ -124,6 +125,7 @@ export async function explainDashboardSql(dbUrl: string) {
         computeTimeseriesSet({ from: FROM_90, to: TO, interval: "week" }, trendSeries));
       await timed(`executive page numbers: metrics 28 d group_by=channel,population without percentiles${mode}`, () =>
         computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, { percentiles: false }));
+      await timed(`executive page filter options: customer tiers and topics${mode}`, () => filterOptions());
     }
     delete process.env.METRICS_ROLLUPS;
     // the rollup, with p50 / p90 exact over the rows instead of from the sketches
