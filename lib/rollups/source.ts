@@ -42,7 +42,8 @@ export interface RollupCoverage {
 
 /**
  * Whether the rollup can answer this request, read in the caller's snapshot (run it in the
- * same REPEATABLE READ transaction as the query that uses it): built with the request's
+ * same REPEATABLE READ transaction as the query that uses it; when it can, the rest of that
+ * transaction plans without parallel workers): built with the request's
  * windows and the current definitions, no change waiting to be folded in (a write outside the
  * ingest path), and an as_of at or after the horizon —
  * every rolled-up conversation is then closed for the request, so its flags are the rollup's.
@@ -52,7 +53,21 @@ export async function rollupCoverage(db: Db, req: MetricsRequest): Promise<Rollu
   if (!st) return null;
   if (st.recontactHours !== req.recontactHours || st.verificationHours !== req.verificationHours) return null;
   if (req.asOf.getTime() < st.horizon.getTime()) return null;
+  await withoutParallelWorkers(db);
   return { horizon: st.horizon, closedHours: closedHours(req) };
+}
+
+/**
+ * For the rest of the caller's transaction, plan without parallel workers. A read through the
+ * rollup is a few hundred stored rows plus one index range of live ones; workers split that
+ * range's heap reads at nearly twice the CPU, and the executive page runs three reads at once
+ * on a two-core machine. At 10 M conversations, cold: the page's three reads side by side
+ * 1.3-1.4 s without workers against 1.9-2.2 s with them, the trends alone 0.6 s against 1.1 s,
+ * the API's no slower (docs/scaling.md, "Parallel workers"). Rows-only reads keep them: they
+ * scan whole ranges, where workers pay.
+ */
+export async function withoutParallelWorkers(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT set_config('max_parallel_workers_per_gather', '0', true)`;
 }
 
 /**

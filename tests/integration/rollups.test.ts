@@ -10,7 +10,7 @@ import { computeMetrics, parseQuery, resolveMetricsRequest, ZMetricsQuery } from
 import { RATE_KEYS } from "../../lib/metrics/definitions";
 import { computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
 import { refreshRollupsNow } from "../../lib/rollups/refresh";
-import { rollupCoverage } from "../../lib/rollups/source";
+import { inSnapshot, rollupCoverage } from "../../lib/rollups/source";
 import { ROLLUP_LAYOUT } from "../../lib/rollups/state";
 import { arbScenario } from "../reference/arbitraries";
 import { referenceMetrics } from "../reference/metrics";
@@ -216,6 +216,24 @@ describe("the stored rollup", () => {
       "UPDATE conversations SET csat_score = 5 WHERE conversation_id = (SELECT conversation_id FROM conversations WHERE started_at < '2026-05-10' LIMIT 1)",
     );
     expect(await rollupCoverage(prisma(), base)).toBeNull();
+  });
+
+  it("plans its reads without parallel workers, rows-only reads with them, for that transaction only", async () => {
+    await refreshRollupsNow(); // the test before left a change waiting
+    const base = await resolveMetricsRequest({ from: "2026-05-01", to: "2026-05-31" });
+    const workersAfter = (req: typeof base) =>
+      inSnapshot(async (db) => {
+        const coverage = await rollupCoverage(db, req);
+        const rows = await db.$queryRaw<{ workers: string }[]>`SELECT current_setting('max_parallel_workers_per_gather') AS workers`;
+        return { covered: coverage !== null, workers: rows[0].workers };
+      });
+    const { rows } = await pool().query("SELECT current_setting('max_parallel_workers_per_gather') AS workers");
+    const standing = rows[0].workers as string;
+    expect(standing).not.toBe("0");
+    expect(await workersAfter(base)).toEqual({ covered: true, workers: "0" });
+    // other windows: the rows alone answer, with workers, in the next transaction
+    // (pg's pool hands out the connection released last, so a session-wide setting would show here)
+    expect(await workersAfter({ ...base, recontactHours: base.recontactHours + 1 })).toEqual({ covered: false, workers: standing });
   });
 
   it("is emptied with the conversations by TRUNCATE", async () => {
