@@ -93,17 +93,21 @@ async function firstCallsAfterAChange(dbUrl: string, calls: [string, string, Rec
 export async function explainDashboardSql(dbUrl: string) {
   process.env.DATABASE_URL = dbUrl;
   const recorded: { name: string; sql: string; params: unknown[] }[] = [];
+  // the names whose reads the library planned without parallel workers (lib/rollups/source.ts):
+  // their EXPLAIN must be planned the same way to show the plan that was served
+  const withoutWorkers = new Set<string>();
   let current = "";
   const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: dbUrl }), log: [{ emit: "event", level: "query" }] });
   client.$on("query", (e) => {
+    if (/set_config\('max_parallel_workers_per_gather', '0'/.test(e.query)) withoutWorkers.add(current);
     if (/\b(conversations|events)\b/.test(e.query)) recorded.push({ name: current, sql: e.query, params: JSON.parse(e.params) as unknown[] });
   });
   const g = globalThis as unknown as { __prisma?: PrismaClient; __prismaUrl?: string };
   g.__prisma = client;
   g.__prismaUrl = dbUrl;
   const cold: QueryScenario["cold"] = [];
-  const timed = async (name: string, fn: () => Promise<unknown>) => {
-    current = name;
+  const timed = async (name: string, fn: () => Promise<unknown>, { explain = true } = {}) => {
+    current = explain ? name : "";
     const t0 = performance.now();
     await fn();
     cold.push({ name, ms: performance.now() - t0 });
@@ -126,6 +130,13 @@ export async function explainDashboardSql(dbUrl: string) {
       await timed(`executive page numbers: metrics 28 d group_by=channel,population without percentiles${mode}`, () =>
         computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, { percentiles: false }));
       await timed(`executive page filter options: customer tiers and topics${mode}`, () => filterOptions());
+      // as the page asks for them: side by side, on however many cores there are
+      await timed(`executive page numbers, trends and filter options side by side${mode}`, () =>
+        Promise.all([
+          computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, { percentiles: false }),
+          computeTimeseriesSet({ from: FROM_90, to: TO, interval: "week" }, trendSeries),
+          filterOptions(),
+        ]), { explain: false });
     }
     delete process.env.METRICS_ROLLUPS;
     // the rollup, with p50 / p90 exact over the rows instead of from the sketches
@@ -148,8 +159,9 @@ export async function explainDashboardSql(dbUrl: string) {
     const seen = new Set<string>();
     for (const q of recorded) {
       const key = q.name + q.sql;
-      if (seen.has(key)) continue;
+      if (!q.name || seen.has(key)) continue;
       seen.add(key);
+      await pgc.query(withoutWorkers.has(q.name) ? "SET max_parallel_workers_per_gather = 0" : "RESET max_parallel_workers_per_gather");
       const t0 = performance.now();
       const { rows } = await pgc.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params);
       const ms = performance.now() - t0;
