@@ -62,9 +62,9 @@ export async function rollupCoverage(db: Db, req: MetricsRequest): Promise<Rollu
  * rollup is a few hundred stored rows plus one index range of live ones; workers split that
  * range's heap reads at nearly twice the CPU, and the executive page runs three reads at once
  * on a two-core machine. At 10 M conversations, cold: the page's three reads side by side
- * 1.3-1.4 s without workers against 1.9-2.2 s with them, the trends alone 0.6 s against 1.1 s,
- * the API's no slower (docs/scaling.md, "Parallel workers"). Rows-only reads keep them: they
- * scan whole ranges, where workers pay.
+ * 1.1-1.4 s without workers against 1.9-2.0 s with them, the trends alone 0.6 s against 1.1 s,
+ * the API's single reads the same within noise (docs/scaling.md, "Parallel workers"). Rows-only
+ * reads keep them: they scan whole ranges, where workers pay.
  */
 export async function withoutParallelWorkers(db: Db): Promise<void> {
   await db.$queryRaw`SELECT set_config('max_parallel_workers_per_gather', '0', true)`;
