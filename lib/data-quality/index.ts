@@ -4,7 +4,7 @@ import { resolveMetricsRequest } from "../metrics";
 import type { TMetricsQuery } from "../metrics/request";
 import { sliceConditions } from "../metrics/slice";
 import { Prisma } from "../generated/prisma/client";
-import { inSnapshot, rollupState, sketchTail, withoutParallelWorkers } from "../rollups/source";
+import { inSnapshot, rollupState, sketchTail } from "../rollups/source";
 import { dimensionValues } from "../rollups/values";
 
 /**
@@ -219,7 +219,6 @@ export async function importHistory(limit = 20, samples = 5): Promise<ImportReco
 export async function filterOptions(maxValues = 200): Promise<{ customerTiers: string[]; topics: string[] }> {
   const rows = await inSnapshot(async (db) => {
     const rollup = await rollupState(db);
-    if (rollup) await withoutParallelWorkers(db);
     // with the rollup: the values kept for the conversations ended at its horizon (a few hundred
     // rows) plus those ended after it, the last hour's, instead of every row (10 M conversations,
     // cold: 9.4 s) or the counts' segments and their 72-hour tail (0.7-1.07 s)
