@@ -128,10 +128,20 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
     INSERT INTO conversation_rollups AS r (day, channel, population, customer_tier, topic, counts, sums)
     ${aggregateRows(sql`ch CROSS JOIN LATERAL (SELECT (ch.conversation).*, ch.sign) c WHERE ch.counts`, w, closedAt, "s.sign")}
     ON CONFLICT (day, channel, population, customer_tier, topic) DO UPDATE
-    SET counts = ARRAY(SELECT a + b FROM unnest(r.counts, EXCLUDED.counts) WITH ORDINALITY AS t(a, b, i) ORDER BY i),
-      sums = ARRAY(SELECT a + b FROM unnest(r.sums, EXCLUDED.sums) WITH ORDINALITY AS t(a, b, i) ORDER BY i)
+    SET counts = ${addArrays("counts", "bigint[]")}, sums = ${addArrays("sums", "numeric[]")}
     RETURNING r.id, ${Prisma.raw(`r.${INBOUND.column}[${INBOUND.index}]`)} = 0 AS emptied`);
   await deleteEmptied(client, "conversation_rollups", merged);
+}
+
+/**
+ * SQL: the stored row's array `column` plus the change's, item by item, written out as one
+ * `ARRAY[r.c[1] + EXCLUDED.c[1], …]`. A subquery over `unnest(…) WITH ORDINALITY` did the same
+ * 3-4x slower (an executor per merged row; 11 000 merged rows: ~0.5-0.9 s against ~0.2 s), and a
+ * file spread over the history merges one row per conversation.
+ */
+function addArrays(column: "counts" | "sums", type: string): Prisma.Sql {
+  const items = ROLLUP_LAYOUT.filter((l) => l.column === column).map((l) => `r.${column}[${l.index}] + EXCLUDED.${column}[${l.index}]`);
+  return Prisma.raw(`ARRAY[${items.join(", ")}]::${type}`);
 }
 
 type RollupTable = "conversation_rollups" | "conversation_rollup_sketches" | "conversation_rollup_values";
