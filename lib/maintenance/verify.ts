@@ -1,6 +1,8 @@
 import { pool } from "../db/pool";
+import { Prisma } from "../generated/prisma/client";
 import { createTouchedTable, deriveTouched } from "../ingest/derive";
 import { rebuildRollups } from "../rollups/refresh";
+import { summedParts } from "../rollups/sketch-parts";
 
 export interface VerifyReport {
   conversations: number;
@@ -34,10 +36,9 @@ export async function verifyDerived(limit = 100): Promise<VerifyReport> {
     await client.query(
       "CREATE TEMP TABLE stored_rollups ON COMMIT DROP AS SELECT day, channel, population, customer_tier, topic, counts, sums FROM conversation_rollups",
     );
-    await client.query(
-      `CREATE TEMP TABLE stored_sketches ON COMMIT DROP AS
-       SELECT day, channel, population, distribution, buckets, counts FROM conversation_rollup_sketches`,
-    );
+    // a segment's sketch may be stored as parts: compared as their sum, the form a rebuild stores
+    const storedSketches = Prisma.sql`CREATE TEMP TABLE stored_sketches ON COMMIT DROP AS ${summedParts(Prisma.sql`conversation_rollup_sketches`)}`;
+    await client.query(storedSketches.text, storedSketches.values);
     await client.query(
       "CREATE TEMP TABLE stored_values ON COMMIT DROP AS SELECT dimension, value, conversations FROM conversation_rollup_values",
     );

@@ -5,7 +5,8 @@ import { Prisma } from "../generated/prisma/client";
 import { additiveAggregate } from "../metrics/definitions";
 import { flagColumns } from "../metrics/slice";
 import { DEFAULT_METRIC_SETTINGS, mergeMetricSettings } from "../settings";
-import { MERGE_SKETCHES, sketchRows } from "./sketch";
+import { sketchRows } from "./sketch";
+import { addSketchParts } from "./sketch-parts";
 import { closedHours, HORIZON_STEP_MS, ROLLUP_LAYOUT, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
 import { valueRows } from "./values";
 
@@ -61,8 +62,8 @@ async function rebuild(client: ClientBase, w: RollupWindows, horizon: Date | nul
  *    that ended in between as changes of the sketches (+1, or -1 back);
  * 3. the recorded changes — these, and those the triggers on `conversations` recorded for the
  *    rows this transaction (or an earlier writer outside the ingest path) changed — are
- *    aggregated and added to their segments' rows. The cost follows the changed rows, not the
- *    size of the days they fall on.
+ *    aggregated and added to their segments' rows (to the sketches as parts). The cost follows
+ *    the changed rows, not the size of the days they fall on.
  */
 export async function refreshRollups(client: ClientBase, windows?: RollupWindows): Promise<void> {
   const w = windows ?? (await settingsWindows(client));
@@ -108,13 +109,8 @@ export async function refreshRollups(client: ClientBase, windows?: RollupWindows
   // every row recorded for the counts was closed at the horizon it was recorded under, so its
   // flags are the same at any later instant: evaluate them at the later of the two horizons
   const closedAt = latest > horizon ? latest : horizon;
-  // the sketches first, bucket by bucket, then the filter values: the counts' statement consumes the changes
-  const { rows: mergedSketches } = await run(client, sql`
-    INSERT INTO conversation_rollup_sketches AS r (day, channel, population, distribution, buckets, counts)
-    ${sketchRows(sql`(SELECT (ch.conversation).*, ch.sign FROM rollup_changes ch WHERE ch.sketch) s`, "s.sign")}
-    ON CONFLICT (day, channel, population, distribution) DO UPDATE SET (buckets, counts) = ${MERGE_SKETCHES}
-    RETURNING r.id, cardinality(r.buckets) = 0 AS emptied`);
-  await deleteEmptied(client, "conversation_rollup_sketches", mergedSketches);
+  // the sketches first, as parts (lib/rollups/sketch-parts.ts), then the filter values: the counts' statement consumes the changes
+  await addSketchParts(client, sql`(SELECT (ch.conversation).*, ch.sign FROM rollup_changes ch WHERE ch.sketch) s`);
   // the filter values from the same rows (lib/rollups/values.ts)
   const { rows: mergedValues } = await run(client, sql`
     INSERT INTO conversation_rollup_values AS r (dimension, value, conversations)
@@ -144,7 +140,7 @@ function addArrays(column: "counts" | "sums", type: string): Prisma.Sql {
   return Prisma.raw(`ARRAY[${items.join(", ")}]::${type}`);
 }
 
-type RollupTable = "conversation_rollups" | "conversation_rollup_sketches" | "conversation_rollup_values";
+type RollupTable = "conversation_rollups" | "conversation_rollup_values";
 
 /** Delete the merged rows whose last conversation left them. */
 async function deleteEmptied(client: ClientBase, table: RollupTable, merged: { id: string; emptied: boolean }[]) {

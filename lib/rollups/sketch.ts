@@ -69,17 +69,6 @@ export function sketchRows(from: Prisma.Sql, weight?: string): Prisma.Sql {
     GROUP BY 1, 2, 3, 4`;
 }
 
-/**
- * SQL: the stored sketch `r` plus the change `EXCLUDED`, bucket by bucket, emptied buckets
- * dropped — for `ON CONFLICT … DO UPDATE SET (buckets, counts) = …`.
- */
-export const MERGE_SKETCHES = sql`(
-  SELECT coalesce(array_agg(m.bucket ORDER BY m.bucket), '{}'), coalesce(array_agg(m.n ORDER BY m.bucket), '{}')
-  FROM (
-    SELECT t.bucket, sum(t.n)::bigint AS n FROM unnest(r.buckets || EXCLUDED.buckets, r.counts || EXCLUDED.counts) AS t(bucket, n)
-    GROUP BY t.bucket HAVING sum(t.n) <> 0
-  ) m)`;
-
 /** Where the two order statistics of a `percentile_cont(p)` over `total` values fall: i = floor(p (total - 1)), j = ceil(…). */
 export function orderStatistics(p: number, total: number): { i: number; j: number; fraction: number } {
   // the same float8 arithmetic as PostgreSQL's percentile_cont

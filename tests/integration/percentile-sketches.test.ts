@@ -6,6 +6,7 @@ import { verifyDerived } from "../../lib/maintenance/verify";
 import { computeMetrics, type MetricsResponse } from "../../lib/metrics";
 import type { TMetricsQuery } from "../../lib/metrics/request";
 import { DISTRIBUTIONS } from "../../lib/metrics/definitions";
+import { MAX_PARTS, SMALL_SHARE } from "../../lib/rollups/sketch-parts";
 import { closeConnections, freshDatabase } from "./support/db";
 import { ingestJson } from "./support/ingest";
 
@@ -152,5 +153,75 @@ describe("percentiles through the sketches", () => {
     await pool().query("TRUNCATE events, conversations");
     const { rows: left } = await pool().query("SELECT count(*)::int AS n FROM conversation_rollup_sketches");
     expect(left[0].n).toBe(0);
+  });
+});
+
+describe("sketch parts (lib/rollups/sketch-parts.ts)", () => {
+  const DAY = Date.parse("2026-05-02T08:00:00Z");
+  const iso = (ms: number) => new Date(ms).toISOString();
+  /** n human-only conversations of one day and channel, their first responses 5 % apart: n buckets (a bucket is 2 % wide). */
+  const segment = (channel: string, n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const id = `${channel}-${i}`;
+      const at = DAY + i * 60_000;
+      return [
+        { event_id: `${id}-s`, conversation_id: id, type: "conversation_started", at: iso(at), customer_id: `c-${id}`, channel },
+        { event_id: `${id}-h`, conversation_id: id, type: "human_message", at: iso(at + Math.round(10_000 * 1.05 ** i)), agent_id: "a-1" },
+      ];
+    }).flat();
+  /** A human answer 1 s after the start of conversation i: its first response moves to another bucket (-1 / +1 pair). */
+  const earlierAnswer = (channel: string, i: number) => ({
+    event_id: `${channel}-${i}-early`, conversation_id: `${channel}-${i}`, type: "human_message", at: iso(DAY + i * 60_000 + 1000), agent_id: "a-2",
+  });
+  const parts = async () => {
+    const { rows } = await pool().query<{ channel: string; parts: number }>(`
+      SELECT channel, count(*)::int AS parts FROM conversation_rollup_sketches
+      WHERE day = '2026-05-02' AND population = 'human_only' AND distribution = 0 GROUP BY channel`);
+    return Object.fromEntries(rows.map((r) => [r.channel, r.parts]));
+  };
+
+  it("append a small change as a part, and compact a segment's parts past a quarter of its largest or past MAX_PARTS", async () => {
+    expect(MAX_PARTS).toBe(8);
+    expect(SMALL_SHARE).toBe(4);
+    await pool().query("TRUNCATE events, conversations");
+    // chat: 80 buckets, so its small parts (2 pairs each) reach MAX_PARTS before a quarter of 80;
+    // email: 20 buckets, so its small parts outgrow a quarter of them after 3 changes
+    const later = { event_id: "later", conversation_id: "later", type: "conversation_started", at: "2026-05-10T00:00:00Z", customer_id: "c-later", channel: "chat" };
+    await ingestJson([...segment("chat", 80), ...segment("email", 20), later]);
+    expect(await parts()).toEqual({ chat: 1, email: 1 });
+
+    const seen: Record<string, number>[] = [];
+    for (let k = 0; k < 8; k++) {
+      await ingestJson([earlierAnswer("chat", k), earlierAnswer("email", k)]);
+      seen.push(await parts());
+      // the parts always add up to what a rebuild stores, and the percentiles read them so
+      expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
+      const q: TMetricsQuery = { from: "2026-05-02", to: "2026-05-02", group_by: ["channel"] };
+      const r = comparePercentiles(await viaSketches(() => computeMetrics(q)), await computeMetrics(q));
+      expect(r.compared).toBeGreaterThan(0);
+      expect(r.worst).toBeLessThanOrEqual(0.01);
+    }
+    // chat: one more part per change until the 9th part (> MAX_PARTS) compacts them
+    expect(seen.map((s) => s.chat)).toEqual([2, 3, 4, 5, 6, 7, 8, 1]);
+    // email: 4 × (2 small parts × 2 pairs) ≤ 20, 4 × (3 × 2) > 20 compacts at the 3rd change. A moved
+    // conversation empties its old bucket and the moved ones share one: 18 buckets then, and
+    // 4 × (3 × 2) > 18 compacts at the 6th; 15 buckets then, and 4 × (2 × 2) > 15 at the 8th
+    expect(seen.map((s) => s.email)).toEqual([2, 3, 1, 2, 3, 1, 2, 1]);
+  });
+
+  it("keep an erasure as a part, and drop a segment whose parts cancel out", async () => {
+    const q: TMetricsQuery = { from: "2026-05-02", to: "2026-05-02", group_by: ["channel"] };
+    const before = await parts();
+    for (let i = 0; i < 20; i++) {
+      await eraseCustomer(`c-email-${i}`);
+      if (i === 0) expect((await parts()).email).toBe(before.email + 1); // one -1 pair: a small part
+      expect(await verifyDerived()).toMatchObject({ rollupRowsDiffering: 0, mismatched: [] });
+    }
+    // every pair of the parts is cancelled by another part's, so they outgrow a quarter of the
+    // largest and compact into nothing
+    expect(await parts()).toEqual({ chat: before.chat });
+    const viaParts = await viaSketches(() => computeMetrics(q));
+    comparePercentiles(viaParts, await computeMetrics(q));
+    expect(viaParts.segments.map((s) => s.channel)).toEqual(["all", "chat"]);
   });
 });
