@@ -39,7 +39,11 @@ export async function addSketchParts(client: ClientBase, from: Prisma.Sql): Prom
   await client.query(compact.text, compact.values);
 }
 
-/** The parts of segments that got one with an id above `since` and need compacting, replaced by their sum. */
+/**
+ * On the days of the parts above `since` (this refresh's), the segments that need compacting,
+ * their parts replaced by their sum. A segment not touched now already passed this check when it
+ * last was, so only the touched days are read.
+ */
 function compactSketches(since: string): Prisma.Sql {
   return sql`
     WITH hot AS (
