@@ -1,6 +1,6 @@
 import type { ClientBase } from "pg";
 import { Prisma } from "../generated/prisma/client";
-import { sketchRows } from "./sketch";
+import { sketchArrays, sketchRows } from "./sketch";
 
 const sql = Prisma.sql;
 
@@ -68,12 +68,8 @@ function compactSketches(since: string): Prisma.Sql {
  * out — what a rebuild stores, so `verify` compares this form.
  */
 export function summedParts(table: Prisma.Sql): Prisma.Sql {
-  return sql`
-    SELECT m.day, m.channel, m.population, m.distribution, array_agg(m.bucket ORDER BY m.bucket) AS buckets, array_agg(m.n ORDER BY m.bucket) AS counts
-    FROM (
-      SELECT p.day, p.channel, p.population, p.distribution, u.bucket, sum(u.n)::bigint AS n
-      FROM ${table} p CROSS JOIN LATERAL unnest(p.buckets, p.counts) AS u(bucket, n)
-      GROUP BY 1, 2, 3, 4, 5 HAVING sum(u.n) <> 0
-    ) m
-    GROUP BY 1, 2, 3, 4`;
+  return sketchArrays(sql`
+    SELECT p.day, p.channel, p.population, p.distribution, u.bucket, sum(u.n)::bigint AS n
+    FROM ${table} p CROSS JOIN LATERAL unnest(p.buckets, p.counts) AS u(bucket, n)
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(u.n) <> 0`);
 }

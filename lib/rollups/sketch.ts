@@ -51,22 +51,30 @@ export function distributionBuckets(): Prisma.Sql {
 }
 
 /**
+ * `SELECT day, channel, population, distribution, buckets, counts` from `counted`, a select of
+ * (day, channel, population, distribution, bucket, n) with one row per bucket: each segment's
+ * buckets and counts as two arrays sorted by bucket.
+ */
+export function sketchArrays(counted: Prisma.Sql): Prisma.Sql {
+  return sql`
+    SELECT b.day, b.channel, b.population, b.distribution, array_agg(b.bucket ORDER BY b.bucket) AS buckets, array_agg(b.n ORDER BY b.bucket) AS counts
+    FROM (${counted}) b
+    GROUP BY 1, 2, 3, 4`;
+}
+
+/**
  * `SELECT day, channel, population, distribution, buckets, counts` over conversation rows `s` of
  * `from`: the sketch rows of their segments, each row counted `weight` times (+1 / -1) when
  * given; buckets whose weights cancel out are left out.
  */
 export function sketchRows(from: Prisma.Sql, weight?: string): Prisma.Sql {
   const n = weight ? raw(`sum(${weight})`) : raw("count(*)");
-  return sql`
-    SELECT b.day, b.channel, b.population, b.distribution, array_agg(b.bucket ORDER BY b.bucket) AS buckets, array_agg(b.n ORDER BY b.bucket) AS counts
-    FROM (
-      SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, s.channel, s.population, d.distribution, d.bucket, ${n} AS n
-      FROM ${from} ${distributionBuckets()}
-      WHERE d.bucket IS NOT NULL
-      GROUP BY 1, 2, 3, 4, 5
-      ${weight ? sql`HAVING ${n} <> 0` : Prisma.empty}
-    ) b
-    GROUP BY 1, 2, 3, 4`;
+  return sketchArrays(sql`
+    SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, s.channel, s.population, d.distribution, d.bucket, ${n} AS n
+    FROM ${from} ${distributionBuckets()}
+    WHERE d.bucket IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5
+    ${weight ? sql`HAVING ${n} <> 0` : Prisma.empty}`);
 }
 
 /** Where the two order statistics of a `percentile_cont(p)` over `total` values fall: i = floor(p (total - 1)), j = ceil(…). */

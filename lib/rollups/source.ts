@@ -66,7 +66,7 @@ export async function rollupCoverage(db: Db, req: MetricsRequest): Promise<Rollu
  * the API's single reads the same within noise (docs/scaling.md, "Parallel workers"). Rows-only
  * reads keep them: they scan whole ranges, where workers pay.
  */
-export async function withoutParallelWorkers(db: Db): Promise<void> {
+async function withoutParallelWorkers(db: Db): Promise<void> {
   await db.$queryRaw`SELECT set_config('max_parallel_workers_per_gather', '0', true)`;
 }
 
