@@ -1,5 +1,5 @@
 import { CHANNELS, type Population } from "@/lib/events/vocabulary";
-import { computeMetrics, type SegmentMetrics } from "@/lib/metrics";
+import { computeSomeMetrics, type SegmentMetrics } from "@/lib/metrics";
 import { cachedAcrossParts, cachedFrozen } from "@/lib/metrics/cache";
 import type { MetricsRequest, TMetricsQuery } from "@/lib/metrics/request";
 import { computeTimeseriesSet } from "@/lib/metrics/timeseries";
@@ -29,26 +29,26 @@ export const VIEW_METRICS = [
 ] as const satisfies readonly (keyof SegmentMetrics)[];
 export type ViewMetrics = Pick<SegmentMetrics, (typeof VIEW_METRICS)[number]>;
 export const isViewMetric = (metric: string): metric is (typeof VIEW_METRICS)[number] => (VIEW_METRICS as readonly string[]).includes(metric);
-const viewMetrics = (m: SegmentMetrics) => Object.fromEntries(VIEW_METRICS.map((k) => [k, m[k]])) as ViewMetrics;
 
 export const cellKey = (channel: string, population: string) => `${channel}|${population}`;
 
 /**
  * The numbers of the executive page for a resolved request, computed once per data version and
  * settings (every viewer of the same filters shares them). The grouped computeMetrics answer is
- * about a hundred kB; the page keeps the few segments and metrics it shows. None of them is a
- * percentile, so none is computed: at 10 M conversations they were most of a cold page.
+ * about a hundred kB; the page asks for the few metrics it shows, so only their inputs are
+ * aggregated. None of them is a percentile, so none is computed: at 10 M conversations they were
+ * most of a cold page.
  */
 export async function executiveNumbers(query: TMetricsQuery, req: MetricsRequest): Promise<ExecutiveNumbers> {
   const basis = await requestBasis();
   const { version, settings } = basis;
   return cachedAcrossParts(basis, ["executive-numbers", query, settings], () => cachedFrozen(version, ["executive-numbers", req, settings], async () => {
-    const result = await computeMetrics({ ...query, group_by: ["channel", "population"] }, { percentiles: false });
+    const result = await computeSomeMetrics({ ...query, group_by: ["channel", "population"] }, VIEW_METRICS);
     const byPopulation: ExecutiveNumbers["byPopulation"] = {};
     const cells: ExecutiveNumbers["cells"] = {};
     for (const s of result.segments) {
       if (s.channel === null || s.population === null) continue;
-      if (s.channel === "all") byPopulation[s.population] = { metrics: viewMetrics(s.metrics) };
+      if (s.channel === "all") byPopulation[s.population] = { metrics: s.metrics };
       cells[cellKey(s.channel, s.population)] = { inbound: s.metrics.inbound.value, containment: s.metrics.containment_rate.value };
     }
     return {

@@ -12,7 +12,9 @@ import { parseArgs } from "node:util";
 import { filterOptions } from "../../lib/data-quality";
 import { closePool } from "../../lib/db/pool";
 import { closePrisma } from "../../lib/db/prisma";
-import { computeMetrics } from "../../lib/metrics";
+import { EXECUTIVE_TRENDS, VIEW_METRICS } from "../../components/executive-data";
+import { computeMetrics, computeSomeMetrics } from "../../lib/metrics";
+import { computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
 import { FROM_28, FROM_90, TO } from "../lib/query";
 
 const { values } = parseArgs({ options: { url: { type: "string" }, runs: { type: "string", default: "3" } } });
@@ -21,11 +23,15 @@ if (process.env.METRICS_CACHE !== "0") throw new Error("run with METRICS_CACHE=0
 process.env.DATABASE_URL = values.url;
 const runs = Math.min(20, Number(values.runs));
 
+const TREND_SERIES: SeriesRequest[] = Object.values(EXECUTIVE_TRENDS).flatMap((series: readonly SeriesRequest[]) => series.map(({ metric, population }) => ({ metric, population })));
+
 const CASES: [string, () => Promise<unknown>][] = [
   ["metrics 28 d by channel × population", () => computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] })],
   ["metrics 90 d", () => computeMetrics({ from: FROM_90, to: TO })],
   ["executive numbers (28 d grouped, no percentiles)", () => computeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, { percentiles: false })],
   ["90 d, no percentiles", () => computeMetrics({ from: FROM_90, to: TO }, { percentiles: false })],
+  ["executive numbers as the page asks (its metrics only)", () => computeSomeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, VIEW_METRICS)],
+  ["executive trends (13 series, 90 d by week)", () => computeTimeseriesSet({ from: FROM_90, to: TO, interval: "week" }, TREND_SERIES)],
   ["filter options", () => filterOptions()],
 ];
 

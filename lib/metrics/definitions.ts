@@ -1,5 +1,6 @@
 import { Prisma } from "../generated/prisma/client";
 import { capableCondition, MAYBE_UNAVAILABLE } from "./availability";
+import type { SegmentMetrics } from "./types";
 
 /**
  * Every count-based metric of metrics.md §3 as SQL aggregate expressions over the slice rows
@@ -103,48 +104,75 @@ export function additiveAggregate(item: AdditiveItem, weight?: string): Prisma.S
 
 const POPULATION_LITERALS = ["ai_only", "ai_escalated", "human_only", "unhandled"] as const;
 
-function buildAdditiveItems(): AdditiveItem[] {
+/** The metrics of a segment (the keys of SegmentMetrics). */
+export type MetricKey = keyof SegmentMetrics;
+
+function buildAdditiveItems(): { items: AdditiveItem[]; serves: Map<string, readonly MetricKey[]> } {
   const items: AdditiveItem[] = [];
-  const count = (alias: string, where: string) => items.push({ alias, where });
-  const total = (alias: string, sum: string, where: string) =>
+  // which metrics each item is an input of, kept apart from the items: the rollup's signature
+  // is a hash of the items, and a new field there would rebuild every installation's rollup
+  const serves = new Map<string, readonly MetricKey[]>();
+  const count = (alias: string, where: string, metrics: readonly MetricKey[]) => {
+    items.push({ alias, where });
+    serves.set(alias, metrics);
+  };
+  const total = (alias: string, sum: string, where: string, metrics: readonly MetricKey[]) => {
     items.push(sum.endsWith("::numeric") ? { alias, where, sum, numeric: true } : { alias, where, sum });
+    serves.set(alias, metrics);
+  };
   const SIDES = { numerator: "num", denominator: "den", pending: "pending" } as const;
   for (const key of RATE_KEYS) {
     const d: RateDefinition = RATE_DEFINITIONS[key];
+    const metrics: MetricKey[] = [key];
+    // escalation quality is the product of these two rates (assemble.ts)
+    if (key === "context_transfer_rate" || key === "resolved_in_session_rate") metrics.push("escalation_quality");
     for (const [side, suffix] of Object.entries(SIDES) as [keyof typeof SIDES, string][]) {
       const part = d[side];
       if (part === undefined) continue;
       // rates over events sum the per-conversation event counts stored at derive time
-      if (d.over === "events") total(`${key}__${suffix}`, `s.${part}`, "true");
-      else count(`${key}__${suffix}`, part);
+      if (d.over === "events") total(`${key}__${suffix}`, `s.${part}`, "true", metrics);
+      else count(`${key}__${suffix}`, part, metrics);
     }
   }
-  for (const [key, d] of Object.entries(DISTRIBUTIONS)) {
-    count(`${key}__n`, d.where);
+  for (const [key, d] of Object.entries(DISTRIBUTIONS) as [DistributionKey, (typeof DISTRIBUTIONS)[DistributionKey]][]) {
+    count(`${key}__n`, d.where, [key]);
     // AHT = sum / n: a mean is not additive, its parts are
-    if (d.mean) total(`${key}__sum`, `s.${d.column}::numeric`, d.where);
+    if (d.mean) total(`${key}__sum`, `s.${d.column}::numeric`, d.where, [key]);
   }
   // CSAT split for the AI-only vs human-only gap
   for (const p of ["ai_only", "human_only"]) {
-    count(`csat_${p}__num`, `s.population = '${p}' AND s.csat_score >= 4`);
-    count(`csat_${p}__den`, `s.population = '${p}' AND s.csat_score IS NOT NULL`);
+    count(`csat_${p}__num`, `s.population = '${p}' AND s.csat_score >= 4`, ["csat_gap"]);
+    count(`csat_${p}__den`, `s.population = '${p}' AND s.csat_score IS NOT NULL`, ["csat_gap"]);
   }
   // the inputs of a conversation's cost (metrics.md §3 Cost) per population; the prices are
   // settings, applied in assemble.ts, so a changed price needs no re-aggregation
+  const COST: MetricKey[] = ["cost_per_contact", "estimated_savings"];
   for (const p of POPULATION_LITERALS) {
     const pop = `s.population = '${p}'`;
-    count(`cost_${p}__n`, pop);
-    count(`cost_${p}__ai`, `${pop} AND s.ai_involved`);
-    total(`cost_${p}__human_s`, "s.human_handle_s::numeric", `${pop} AND s.human_involved AND s.human_handle_s > 0`);
-    count(`cost_${p}__human_fallback`, `${pop} AND s.human_involved AND NOT s.human_handle_s > 0`);
+    count(`cost_${p}__n`, pop, COST);
+    count(`cost_${p}__ai`, `${pop} AND s.ai_involved`, COST);
+    total(`cost_${p}__human_s`, "s.human_handle_s::numeric", `${pop} AND s.human_involved AND s.human_handle_s > 0`, COST);
+    count(`cost_${p}__human_fallback`, `${pop} AND s.human_involved AND NOT s.human_handle_s > 0`, COST);
   }
-  count("inbound", "true");
+  // every metric: markUnavailable reads it, and an empty segment is never marked
+  count("inbound", "true", ["inbound", ...COST]);
   // how many conversations come from a source able to produce each metric's inputs
-  for (const key of MAYBE_UNAVAILABLE) count(`capable_${key}`, capableCondition(key));
-  return items;
+  for (const key of MAYBE_UNAVAILABLE) count(`capable_${key}`, capableCondition(key), [key]);
+  return { items, serves };
 }
 
-export const ADDITIVE_ITEMS: readonly AdditiveItem[] = buildAdditiveItems();
+const BUILT = buildAdditiveItems();
+export const ADDITIVE_ITEMS: readonly AdditiveItem[] = BUILT.items;
+
+/**
+ * The additive items the given metrics are computed from (inbound always: every segment has it,
+ * and markUnavailable reads it). Aggregating only these is what makes a page that shows a few
+ * metrics cheaper than the full answer: each item is a FILTER evaluated on every live row.
+ */
+export function additiveItemsFor(metrics: readonly MetricKey[]): readonly AdditiveItem[] {
+  const wanted = new Set<MetricKey>(metrics);
+  return ADDITIVE_ITEMS.filter((i) => i.alias === "inbound" || BUILT.serves.get(i.alias)!.some((m) => wanted.has(m)));
+}
 
 /** SELECT-list items for the percentiles (not additive: always computed from the rows). */
 export function percentileSelectList(): Prisma.Sql[] {

@@ -4,7 +4,7 @@ import { Prisma } from "../generated/prisma/client";
 import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
 import { POPULATIONS, type Population } from "../events/vocabulary";
-import { DISTRIBUTIONS, RATE_DEFINITIONS, RATE_KEYS, type DistributionKey, type RateDefinition, type RateKey } from "./definitions";
+import { additiveItemsFor, DISTRIBUTIONS, RATE_DEFINITIONS, RATE_KEYS, type DistributionKey, type RateDefinition, type RateKey } from "./definitions";
 import { additiveRows, inSnapshot, itemColumn, rollupCoverage } from "../rollups/source";
 import { resolveRequest, ZMetricsQuery, type MetricsRequest } from "./request";
 import { cached } from "./cache";
@@ -92,7 +92,7 @@ async function seriesPoints(req: MetricsRequest, interval: Interval, series: Ser
     return tx.$queryRaw<Record<string, unknown>[]>`
       WITH ${BUCKETS(req, interval)}, agg AS (
         SELECT date_trunc(${Prisma.raw(`'${interval}'`)}, u.day::timestamp)::date AS start, ${Prisma.join(select)}
-        FROM ${additiveRows(req, coverage, ["day", "population"])}
+        FROM ${additiveRows(req, coverage, ["day", "population"], additiveItemsFor(series.map((s) => s.metric)))}
         GROUP BY 1
       )
       SELECT to_char(b.start, 'YYYY-MM-DD') AS start, ${Prisma.join(columns)}

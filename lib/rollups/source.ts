@@ -1,6 +1,6 @@
 import { prisma } from "../db/prisma";
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
-import { additiveAggregate, ADDITIVE_ITEMS } from "../metrics/definitions";
+import { additiveAggregate, ADDITIVE_ITEMS, type AdditiveItem } from "../metrics/definitions";
 import type { MetricsRequest } from "../metrics/request";
 import { filterConditions, sliceTable } from "../metrics/slice";
 import { closedHours, ROLLUP_LAYOUT, rollupsEnabled, ROLLUP_SIGNATURE, type RollupWindows } from "./state";
@@ -109,20 +109,26 @@ export const itemColumn = (alias: string) => Prisma.raw(`u."${alias}"`);
 
 /**
  * A derived table `u` of the request's slice, grouped by `dims`, with one numeric column per
- * additive item: the rollup rows of the range's days plus the live rows the rollup does not
- * hold (not closed at the horizon), or the live rows alone without coverage. `sum()` of a column
- * over any set of `u` rows is that item over the union of their conversations, exactly.
+ * additive item of `items` (all by default): the rollup rows of the range's days plus the live
+ * rows the rollup does not hold (not closed at the horizon), or the live rows alone without
+ * coverage. `sum()` of a column over any set of `u` rows is that item over the union of their
+ * conversations, exactly.
  */
-export function additiveRows(req: MetricsRequest, coverage: RollupCoverage | null, dims: AdditiveDimension[]): Prisma.Sql {
+export function additiveRows(
+  req: MetricsRequest,
+  coverage: RollupCoverage | null,
+  dims: AdditiveDimension[],
+  items: readonly AdditiveItem[] = ADDITIVE_ITEMS,
+): Prisma.Sql {
   const liveDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].live} AS "${d}"`));
-  const liveItems = ADDITIVE_ITEMS.map((i) => sql`(${additiveAggregate(i)})::numeric AS ${Prisma.raw(`"${i.alias}"`)}`);
+  const liveItems = items.map((i) => sql`(${additiveAggregate(i)})::numeric AS ${Prisma.raw(`"${i.alias}"`)}`);
   const groupBy = dims.length ? sql`GROUP BY ${Prisma.join(dims.map((d) => Prisma.raw(DIMENSIONS[d].live)))}` : Prisma.empty;
   if (!coverage) {
     return sql`(SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req)} ${groupBy}) u`;
   }
   const tail = liveTail(coverage);
   const rollupDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].rollup} AS "${d}"`));
-  const rollupItems = ROLLUP_LAYOUT.map((l) => Prisma.raw(`sum(r.${l.column}[${l.index}])::numeric AS "${l.item.alias}"`));
+  const rollupItems = ROLLUP_LAYOUT.filter((l) => items.includes(l.item)).map((l) => Prisma.raw(`sum(r.${l.column}[${l.index}])::numeric AS "${l.item.alias}"`));
   const rollupWhere = Prisma.join([sql`r.day >= ${req.from}::date`, sql`r.day <= ${req.to}::date`, ...filterConditions(req.filters, "r")], " AND ");
   // grouped here already, so the caller's CUBE runs over a handful of rows, not every segment-day
   const rollupGroupBy = dims.length ? sql`GROUP BY ${Prisma.join(dims.map((d) => Prisma.raw(DIMENSIONS[d].rollup)))}` : Prisma.empty;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestStream } from "../../lib/ingest";
-import { computeMetrics } from "../../lib/metrics";
+import { computeMetrics, computeSomeMetrics } from "../../lib/metrics";
 import { closeConnections, freshDatabase } from "./support/db";
 import { ingestJson } from "./support/ingest";
 
@@ -43,5 +43,10 @@ describe('"not available" instead of a number never measured', () => {
     // a channel with only Zendesk tickets still says not available
     const email = r.segments.find((s) => s.channel === "email")!.metrics;
     expect(email.unanswered_rate.available).toBe(false);
+
+    // the same marks when a page asks for only some metrics: available in "all", not for email
+    const keys = ["context_transfer_rate", "escalation_quality", "escalation_wait_s", "unanswered_rate"] as const;
+    const some = await computeSomeMetrics({ ...Q, group_by: ["channel"] }, keys);
+    expect(some.segments).toEqual(r.segments.map((s) => ({ ...s, metrics: Object.fromEntries(keys.map((k) => [k, s.metrics[k]])) })));
   });
 });
