@@ -18,7 +18,7 @@ export async function resolveMetricsRequest(q: TMetricsQuery): Promise<MetricsRe
 /** A metrics response whose segments hold only some metrics (computeSomeMetrics). */
 export type MetricsResponseOf<K extends MetricKey> = Omit<MetricsResponse, "segments"> & { segments: SegmentOf<K>[] };
 
-function metricsResponse<K extends MetricKey>(req: MetricsRequest, segments: SegmentOf<K>[]): MetricsResponseOf<K> {
+export function metricsResponse<K extends MetricKey>(req: MetricsRequest, segments: SegmentOf<K>[]): MetricsResponseOf<K> {
   return {
     as_of: req.asOf.toISOString(),
     range: { from: req.from, to: req.to },
@@ -43,12 +43,17 @@ export async function computeMetrics(q: TMetricsQuery, { percentiles = true } = 
  * computeMetrics for a page that shows a few metrics: only their inputs are aggregated (each
  * input is evaluated on every live row: at 10 M conversations the executive page's numbers took
  * half the time of the full answer), and only they are returned. Percentiles only when one of
- * them is a distribution.
+ * them is a distribution, and `percentiles` is not false (a page that shows only its mean).
  */
-export async function computeSomeMetrics<K extends MetricKey>(q: TMetricsQuery, metrics: readonly K[]): Promise<MetricsResponseOf<K>> {
+export async function computeSomeMetrics<K extends MetricKey>(
+  q: TMetricsQuery,
+  metrics: readonly K[],
+  { percentiles = true } = {},
+): Promise<MetricsResponseOf<K>> {
   const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
   const req = resolveRequest(q, latest, settings);
-  const segments = await cached(["segments-of", [...metrics].sort(), req, settings], () => querySegments(req, settings, { metrics }));
+  const parts = ["segments-of", [...metrics].sort(), percentiles, req, settings];
+  const segments = await cached(parts, () => querySegments(req, settings, { metrics, percentiles }));
   return metricsResponse(req, segments);
 }
 

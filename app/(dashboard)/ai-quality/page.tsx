@@ -12,7 +12,7 @@ import { describeTarget, findTarget, targetStatus } from "@/components/targets";
 import { TrendChart } from "@/components/trend-chart";
 import { requireUser } from "@/lib/auth/page";
 import { escalationReasons } from "@/lib/data-quality/escalation-reasons";
-import { computeMetrics, type Segment } from "@/lib/metrics";
+import { computeSomeMetrics } from "@/lib/metrics";
 import type { RateKey } from "@/lib/metrics/definitions";
 import type { TMetricsQuery } from "@/lib/metrics/request";
 import { getTargets } from "@/lib/settings/targets";
@@ -59,11 +59,11 @@ export default async function AiQualityPage({ searchParams }: { searchParams: Pr
 
 async function AiQuality({ query, search }: { query: TMetricsQuery; search: string }) {
   const [result, targets, reasons] = await Promise.all([
-    computeMetrics({ ...query, group_by: ["channel"] }),
+    computeSomeMetrics({ ...query, group_by: ["channel"] }, ["inbound", ...QUALITY.map((q) => q.key)]),
     getTargets(),
     escalationReasons(query),
   ]);
-  const all = result.segments.find((s) => s.channel === "all") as Segment;
+  const all = result.segments.find((s) => s.channel === "all")!;
   const byPop = (p: string) => (p === "all" ? all : undefined);
   const m = all.metrics;
   if (m.inbound.value === 0) return <EmptyState />;

@@ -7,7 +7,7 @@ import { BandBadge } from "@/components/status";
 import { EmptyState } from "@/components/empty-state";
 import { requireUser } from "@/lib/auth/page";
 import { CHANNELS, type Channel } from "@/lib/events/vocabulary";
-import { computeMetrics, type Segment } from "@/lib/metrics";
+import { computeSomeMetrics } from "@/lib/metrics";
 import type { TMetricsQuery } from "@/lib/metrics/request";
 import { DEFLECTION_PLANNING_RANGES } from "@/lib/settings/targets";
 
@@ -31,13 +31,16 @@ export default async function ChannelsPage({ searchParams }: { searchParams: Pro
   );
 }
 
+/** What this page shows: only these are aggregated (lib/metrics computeSomeMetrics). */
+const CHANNEL_METRICS = ["inbound", "deflection_rate", "containment_rate"] as const;
+
 /** Percent → position on the 0–100 % scale of the range chart. */
 const pos = (v: number) => `${Math.max(0, Math.min(100, v * 100))}%`;
 
 async function Channels({ query, search }: { query: TMetricsQuery; search: string }) {
-  const result = await computeMetrics({ ...query, group_by: ["channel"] });
+  const result = await computeSomeMetrics({ ...query, group_by: ["channel"] }, CHANNEL_METRICS);
   const bySeg = new Map(result.segments.map((s) => [s.channel, s] as const));
-  const all = bySeg.get("all") as Segment;
+  const all = bySeg.get("all")!;
   const channels = CHANNELS.filter((c) => bySeg.has(c));
   if (all.metrics.inbound.value === 0) return <EmptyState />;
   const drill = (c: string) => withSearch("/metrics/deflection_rate", search, { channel: c });
@@ -56,7 +59,7 @@ async function Channels({ query, search }: { query: TMetricsQuery; search: strin
       >
         <ul className="space-y-4" data-testid="channel-ranges">
           {channels.map((c) => {
-            const m = (bySeg.get(c) as Segment).metrics;
+            const m = bySeg.get(c)!.metrics;
             const range = DEFLECTION_PLANNING_RANGES[c as Channel];
             const v = m.deflection_rate.value;
             const ci = m.deflection_rate.ci95;
@@ -132,7 +135,7 @@ async function Channels({ query, search }: { query: TMetricsQuery; search: strin
             </thead>
             <tbody className="divide-y divide-slate-100">
               {["all", ...channels].map((c) => {
-                const m = (bySeg.get(c) as Segment).metrics;
+                const m = bySeg.get(c)!.metrics;
                 const range = c === "all" ? undefined : DEFLECTION_PLANNING_RANGES[c as Channel];
                 return (
                   <tr key={c} className={c === "all" ? "bg-slate-50/70 font-medium" : undefined}>

@@ -7,7 +7,7 @@ import { channelLabel, formatCount, formatDuration, formatMoney, populationLabel
 import { PageFrame, Panel } from "@/components/page-frame";
 import { requireUser } from "@/lib/auth/page";
 import { POPULATIONS } from "@/lib/events/vocabulary";
-import { computeMetrics, type Segment } from "@/lib/metrics";
+import { computeSomeMetrics } from "@/lib/metrics";
 import type { TMetricsQuery } from "@/lib/metrics/request";
 import { getMetricSettings } from "@/lib/settings";
 
@@ -31,13 +31,16 @@ export default async function CostPage({ searchParams }: { searchParams: Promise
   );
 }
 
+/** What this page shows (of human_handle_s only its mean): only these are aggregated. */
+const COST_METRICS = ["inbound", "cost_per_contact", "estimated_savings", "human_handle_s"] as const;
+
 async function Cost({ query, admin }: { query: TMetricsQuery; admin: boolean }) {
   const [byPopulation, byChannel, settings] = await Promise.all([
-    computeMetrics({ ...query, group_by: ["population"] }),
-    computeMetrics({ ...query, group_by: ["channel"] }),
+    computeSomeMetrics({ ...query, group_by: ["population"] }, COST_METRICS, { percentiles: false }),
+    computeSomeMetrics({ ...query, group_by: ["channel"] }, COST_METRICS, { percentiles: false }),
     getMetricSettings(),
   ]);
-  const all = byPopulation.segments.find((s) => s.population === "all") as Segment;
+  const all = byPopulation.segments.find((s) => s.population === "all")!;
   const m = all.metrics;
   if (m.inbound.value === 0) return <EmptyState />;
   const pops = POPULATIONS.filter((p) => byPopulation.segments.some((s) => s.population === p));
