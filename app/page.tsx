@@ -36,7 +36,7 @@ export default async function ExecutivePage({ searchParams }: { searchParams: Pr
 async function Executive({ query, search }: { query: TMetricsQuery; search: string }) {
   const req = await resolvePageRequest(query);
   // the trends load behind Suspense, in parallel: the numbers show first when nothing is cached yet
-  const trends = executiveTrends(query, req);
+  const trends = executiveTrends(query, req.to);
   trends.catch(() => {}); // a failure surfaces where a chart awaits it
   const [result, { targets }] = await Promise.all([executiveNumbers(query, req), requestBasis()]);
   const byPop = (p: string) => result.byPopulation[p];

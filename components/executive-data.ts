@@ -1,9 +1,8 @@
 import { CHANNELS, type Population } from "@/lib/events/vocabulary";
-import type { MetricsResponseOf, SegmentMetrics } from "@/lib/metrics";
+import { computeSomeMetrics, type SegmentMetrics } from "@/lib/metrics";
 import { cachedAcrossParts, cachedFrozen } from "@/lib/metrics/cache";
 import type { MetricsRequest, TMetricsQuery } from "@/lib/metrics/request";
-import { computeOverview } from "@/lib/metrics/overview";
-import type { TimeseriesPoint } from "@/lib/metrics/timeseries";
+import { computeTimeseriesSet } from "@/lib/metrics/timeseries";
 import type { ChartRow } from "./charts/line-chart";
 import { requestBasis } from "./page-data";
 import { bucketLabel, lastDays, type SeriesSpec } from "./trend";
@@ -34,56 +33,32 @@ export const isViewMetric = (metric: string): metric is (typeof VIEW_METRICS)[nu
 export const cellKey = (channel: string, population: string) => `${channel}|${population}`;
 
 /**
- * The executive page's numbers and trends for a resolved request, computed together once per data
- * version and settings (every viewer of the same filters shares them): one computeOverview, which
- * reads the live tail once for both. The page asks for the few metrics it shows, so only their
- * inputs are aggregated; none is a percentile, so none is computed.
+ * The numbers of the executive page for a resolved request, computed once per data version and
+ * settings (every viewer of the same filters shares them). The grouped computeMetrics answer is
+ * about a hundred kB; the page asks for the few metrics it shows, so only their inputs are
+ * aggregated. None of them is a percentile, so none is computed: at 10 M conversations they were
+ * most of a cold page.
  */
-async function executiveOverview(query: TMetricsQuery, req: MetricsRequest): Promise<{ numbers: ExecutiveNumbers; trends: Record<ExecutiveTrendKey, TrendData> }> {
+export async function executiveNumbers(query: TMetricsQuery, req: MetricsRequest): Promise<ExecutiveNumbers> {
   const basis = await requestBasis();
   const { version, settings } = basis;
-  return cachedAcrossParts(basis, ["executive", query, settings], () => cachedFrozen(version, ["executive", req, settings], async () => {
-    const charts = Object.entries(EXECUTIVE_TRENDS) as [ExecutiveTrendKey, SeriesSpec[]][];
-    const all = charts.flatMap(([, series]) => series);
-    const overview = await computeOverview({ ...query, group_by: ["channel", "population"] }, {
-      metrics: VIEW_METRICS,
-      series: all.map(({ metric, population }) => ({ metric, population })),
-      trendRange: lastDays(req.to, 90),
-      interval: "week",
-    });
-    return { numbers: executiveNumbersOf(overview.numbers), trends: trendsOf(charts, overview.series) };
+  return cachedAcrossParts(basis, ["executive-numbers", query, settings], () => cachedFrozen(version, ["executive-numbers", req, settings], async () => {
+    const result = await computeSomeMetrics({ ...query, group_by: ["channel", "population"] }, VIEW_METRICS);
+    const byPopulation: ExecutiveNumbers["byPopulation"] = {};
+    const cells: ExecutiveNumbers["cells"] = {};
+    for (const s of result.segments) {
+      if (s.channel === null || s.population === null) continue;
+      if (s.channel === "all") byPopulation[s.population] = { metrics: s.metrics };
+      cells[cellKey(s.channel, s.population)] = { inbound: s.metrics.inbound.value, containment: s.metrics.containment_rate.value };
+    }
+    return {
+      range: result.range,
+      windows: result.windows,
+      byPopulation,
+      channels: CHANNELS.filter((c) => result.segments.some((s) => s.channel === c)),
+      cells,
+    };
   }));
-}
-
-/** The numbers of the executive page (the part of executiveOverview the cards show). */
-export async function executiveNumbers(query: TMetricsQuery, req: MetricsRequest): Promise<ExecutiveNumbers> {
-  return (await executiveOverview(query, req)).numbers;
-}
-
-/**
- * Every card's trend — the 90 days up to the range's end, by week — from the same overview.
- * Per bucket each series has its value and its denominator (`<key>__n`, shown in the tooltip);
- * a series whose population the page's filter excludes is left out rather than silently widened.
- */
-export async function executiveTrends(query: TMetricsQuery, req: MetricsRequest): Promise<Record<ExecutiveTrendKey, TrendData>> {
-  return (await executiveOverview(query, req)).trends;
-}
-
-function executiveNumbersOf(result: MetricsResponseOf<(typeof VIEW_METRICS)[number]>): ExecutiveNumbers {
-  const byPopulation: ExecutiveNumbers["byPopulation"] = {};
-  const cells: ExecutiveNumbers["cells"] = {};
-  for (const s of result.segments) {
-    if (s.channel === null || s.population === null) continue;
-    if (s.channel === "all") byPopulation[s.population] = { metrics: s.metrics };
-    cells[cellKey(s.channel, s.population)] = { inbound: s.metrics.inbound.value, containment: s.metrics.containment_rate.value };
-  }
-  return {
-    range: result.range,
-    windows: result.windows,
-    byPopulation,
-    channels: CHANNELS.filter((c) => result.segments.some((s) => s.channel === c)),
-    cells,
-  };
 }
 
 /** The series of each executive card's 90-day weekly trend. */
@@ -106,21 +81,37 @@ export type ExecutiveTrendKey = keyof typeof EXECUTIVE_TRENDS;
 
 export type TrendData = { rows: ChartRow[]; categories: string[] };
 
-function trendsOf(charts: [ExecutiveTrendKey, SeriesSpec[]][], results: (TimeseriesPoint[] | null)[]): Record<ExecutiveTrendKey, TrendData> {
-  const out = {} as Record<ExecutiveTrendKey, TrendData>;
-  let i = 0;
-  for (const [chart, series] of charts) {
-    const own = results.slice(i, i + series.length);
-    i += series.length;
-    const first = own.find((r) => r !== null);
-    const rows: ChartRow[] = first ? first.map((p) => ({ start: p.start, label: bucketLabel(p.start, "week") })) : [];
-    own.forEach((points, j) => {
-      points?.forEach((p, k) => {
-        rows[k][series[j].key] = p.value;
-        rows[k][`${series[j].key}__n`] = p.denominator;
+/**
+ * Every card's trend — the 90 days up to the range's end, by week — from one scan of those days
+ * (computeTimeseriesSet) instead of one timeseries query per series, once per data version.
+ * Per bucket each series has its value and its denominator (`<key>__n`, shown in the tooltip);
+ * a series whose population the page's filter excludes is left out rather than silently widened.
+ */
+export async function executiveTrends(query: TMetricsQuery, to: string): Promise<Record<ExecutiveTrendKey, TrendData>> {
+  const basis = await requestBasis();
+  const { version, settings } = basis;
+  const { group_by: _unused, ...filters } = query;
+  const base = { ...filters, ...lastDays(to, 90), interval: "week" as const };
+  // `to` follows the latest event, which an import moves: the family is the filters alone
+  return cachedAcrossParts(basis, ["executive-trends", filters, settings], () => cachedFrozen(version, ["executive-trends", base, settings], async () => {
+    const charts = Object.entries(EXECUTIVE_TRENDS) as [ExecutiveTrendKey, SeriesSpec[]][];
+    const all = charts.flatMap(([, series]) => series);
+    const results = await computeTimeseriesSet(base, all.map(({ metric, population }) => ({ metric, population })));
+    const out = {} as Record<ExecutiveTrendKey, TrendData>;
+    let i = 0;
+    for (const [chart, series] of charts) {
+      const own = results.slice(i, i + series.length);
+      i += series.length;
+      const first = own.find((r) => r !== null);
+      const rows: ChartRow[] = first ? first.map((p) => ({ start: p.start, label: bucketLabel(p.start, "week") })) : [];
+      own.forEach((points, j) => {
+        points?.forEach((p, k) => {
+          rows[k][series[j].key] = p.value;
+          rows[k][`${series[j].key}__n`] = p.denominator;
+        });
       });
-    });
-    out[chart] = { rows, categories: series.filter((_, j) => own[j] !== null).map((s) => s.key) };
-  }
-  return out;
+      out[chart] = { rows, categories: series.filter((_, j) => own[j] !== null).map((s) => s.key) };
+    }
+    return out;
+  }));
 }

@@ -1,5 +1,5 @@
-import { Prisma, type PrismaClient } from "../generated/prisma/client";
-import { additiveRows, inSnapshot, itemColumn, rollupCoverage, type RollupCoverage, type SharedTail } from "../rollups/source";
+import { Prisma } from "../generated/prisma/client";
+import { additiveRows, inSnapshot, itemColumn, rollupCoverage } from "../rollups/source";
 import type { MetricSettings } from "../settings/defaults";
 import { assembleMetrics } from "./assemble";
 import { additiveItemsFor, ADDITIVE_ITEMS, DISTRIBUTIONS, type MetricKey } from "./definitions";
@@ -9,7 +9,6 @@ import type { Segment, SegmentMetrics } from "./types";
 
 const sql = Prisma.sql;
 type Row = Record<string, unknown>;
-type Db = Pick<PrismaClient, "$queryRaw">;
 
 /** A segment with only some of its metrics. */
 export type SegmentOf<K extends MetricKey> = Omit<Segment, "metrics"> & { metrics: Pick<SegmentMetrics, K> };
@@ -27,21 +26,10 @@ export interface SegmentsOptions<K extends MetricKey> {
  * come from the rollup plus the live tail (lib/rollups), the percentiles from the rows or the
  * sketches (percentiles.ts); all read one snapshot, so they describe the same conversations.
  */
-export function querySegments<K extends MetricKey = MetricKey>(
+export async function querySegments<K extends MetricKey = MetricKey>(
   req: MetricsRequest,
   settings: MetricSettings,
-  options: SegmentsOptions<K> = {},
-): Promise<SegmentOf<K>[]> {
-  return inSnapshot(async (tx) => segmentsIn(tx, req, settings, await rollupCoverage(tx, req), options));
-}
-
-/** querySegments in the caller's snapshot, with its coverage (and its shared tail, if any). */
-export async function segmentsIn<K extends MetricKey = MetricKey>(
-  tx: Db,
-  req: MetricsRequest,
-  settings: MetricSettings,
-  coverage: RollupCoverage | null,
-  { percentiles: withPercentilesOption = true, metrics: only, shared }: SegmentsOptions<K> & { shared?: SharedTail } = {},
+  { percentiles: withPercentilesOption = true, metrics: only }: SegmentsOptions<K> = {},
 ): Promise<SegmentOf<K>[]> {
   const items = only ? additiveItemsFor(only) : ADDITIVE_ITEMS;
   const withPercentiles = withPercentilesOption && (!only || only.some((k) => k in DISTRIBUTIONS));
@@ -59,10 +47,14 @@ export async function segmentsIn<K extends MetricKey = MetricKey>(
   // exact numeric sums, converted once at the end
   const sums = items.map((i) => sql`sum(${itemColumn(i.alias)})::float8 AS ${Prisma.raw(`"${i.alias}"`)}`);
 
-  const additive = await tx.$queryRaw<Row[]>`
-    SELECT ${Prisma.join([...dimSelect("u"), ...sums])} FROM ${additiveRows(req, coverage, dims, items, shared)} ${cube("u")}`;
-  const total = additive.find((row) => dims.every((d) => Number(row[`${d}__total`]) === 1));
-  const percentiles = withPercentiles ? await queryPercentiles(tx, req, coverage, dims, Number(total?.inbound ?? 0)) : [];
+  const [additive, percentiles] = await inSnapshot(async (tx) => {
+    const coverage = await rollupCoverage(tx, req);
+    const a = await tx.$queryRaw<Row[]>`
+      SELECT ${Prisma.join([...dimSelect("u"), ...sums])} FROM ${additiveRows(req, coverage, dims, items)} ${cube("u")}`;
+    const overall = a.find((row) => dims.every((d) => Number(row[`${d}__total`]) === 1));
+    const p = withPercentiles ? await queryPercentiles(tx, req, coverage, dims, Number(overall?.inbound ?? 0)) : [];
+    return [a, p] as const;
+  });
 
   const groupKey = (row: Row) => JSON.stringify(dims.flatMap((d) => [row[d] ?? null, Number(row[`${d}__total`])]));
   const percentilesOf = new Map(percentiles.map((row) => [groupKey(row), row]));

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { prisma } from "../db/prisma";
-import { Prisma, type PrismaClient } from "../generated/prisma/client";
+import { Prisma } from "../generated/prisma/client";
 import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
 import { POPULATIONS, type Population } from "../events/vocabulary";
 import { additiveItemsFor, DISTRIBUTIONS, RATE_DEFINITIONS, RATE_KEYS, type DistributionKey, type RateDefinition, type RateKey } from "./definitions";
-import { additiveRows, inSnapshot, itemColumn, rollupCoverage, type RollupCoverage, type SharedTail } from "../rollups/source";
+import { additiveRows, inSnapshot, itemColumn, rollupCoverage } from "../rollups/source";
 import { resolveRequest, ZMetricsQuery, type MetricsRequest } from "./request";
 import { cached } from "./cache";
 import { sliceTable } from "./slice";
@@ -82,44 +82,27 @@ function seriesAggregate(s: SeriesRequest, side: keyof typeof SIDE_SUFFIX): Pris
  * plus the live tail (lib/rollups), summed per bucket. Every bucket in the range is present,
  * empty ones with value null.
  */
-function seriesPoints(req: MetricsRequest, interval: Interval, series: SeriesRequest[]): Promise<TimeseriesPoint[][]> {
-  return inSnapshot(async (tx) => seriesPointsIn(tx, req, interval, series, await rollupCoverage(tx, req)));
-}
-
-/** seriesPoints in the caller's snapshot, with its coverage (and its shared tail, if any). */
-export async function seriesPointsIn(
-  tx: Pick<PrismaClient, "$queryRaw">,
-  req: MetricsRequest,
-  interval: Interval,
-  series: SeriesRequest[],
-  coverage: RollupCoverage | null,
-  shared?: SharedTail,
-): Promise<TimeseriesPoint[][]> {
+async function seriesPoints(req: MetricsRequest, interval: Interval, series: SeriesRequest[]): Promise<TimeseriesPoint[][]> {
   const select = series.flatMap((s, i) =>
     (["numerator", "denominator", "pending"] as const).map((side) => sql`${seriesAggregate(s, side)} AS ${Prisma.raw(`"s${i}_${side}"`)}`),
   );
   const columns = series.flatMap((_, i) => ["numerator", "denominator", "pending"].map((side) => Prisma.raw(`a."s${i}_${side}"`)));
-  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
-    WITH ${BUCKETS(req, interval)}, agg AS (
-      SELECT date_trunc(${Prisma.raw(`'${interval}'`)}, u.day::timestamp)::date AS start, ${Prisma.join(select)}
-      FROM ${additiveRows(req, coverage, ["day", "population"], seriesItems(series), shared)}
-      GROUP BY 1
-    )
-    SELECT to_char(b.start, 'YYYY-MM-DD') AS start, ${Prisma.join(columns)}
-    FROM buckets b LEFT JOIN agg a USING (start)
-    ORDER BY b.start`;
+  const rows = await inSnapshot(async (tx) => {
+    const coverage = await rollupCoverage(tx, req);
+    return tx.$queryRaw<Record<string, unknown>[]>`
+      WITH ${BUCKETS(req, interval)}, agg AS (
+        SELECT date_trunc(${Prisma.raw(`'${interval}'`)}, u.day::timestamp)::date AS start, ${Prisma.join(select)}
+        FROM ${additiveRows(req, coverage, ["day", "population"], additiveItemsFor(series.map((s) => s.metric)))}
+        GROUP BY 1
+      )
+      SELECT to_char(b.start, 'YYYY-MM-DD') AS start, ${Prisma.join(columns)}
+      FROM buckets b LEFT JOIN agg a USING (start)
+      ORDER BY b.start`;
+  });
   return series.map((s, i) => {
     const d: RateDefinition = RATE_DEFINITIONS[s.metric];
     return rows.map((r) => point(d, r.start as string, r[`s${i}_numerator`], r[`s${i}_denominator`], r[`s${i}_pending`]));
   });
-}
-
-/** The additive items a set of series reads. */
-export const seriesItems = (series: SeriesRequest[]) => additiveItemsFor(series.map((s) => s.metric));
-
-/** The series a request can answer: one whose population its own population filter excludes is left out. */
-export function includedSeries(req: MetricsRequest, series: SeriesRequest[]): SeriesRequest[] {
-  return series.filter((s) => !s.population || !req.filters.population?.length || req.filters.population.includes(s.population));
 }
 
 /** One rate per bucket of started_at, with the same definitions as the segment query. */
@@ -144,7 +127,7 @@ export async function computeTimeseriesSet(
   const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
   const req = resolveRequest(q, latest, settings);
   const interval = q.interval ?? "day";
-  const included = includedSeries(req, series);
+  const included = series.filter((s) => !s.population || !req.filters.population?.length || req.filters.population.includes(s.population));
   if (!included.length) return series.map(() => null);
   const points = await cached(["timeseries-set", included, interval, req, settings], () => seriesPoints(req, interval, included));
   return series.map((s) => {

@@ -16,7 +16,7 @@ const READ_TRANSACTION = { isolationLevel: Prisma.TransactionIsolationLevel.Repe
  * percentiles beside them) then see the same rollup, horizon and conversations, even while an
  * ingest commits.
  */
-export function inSnapshot<T>(fn: (db: Pick<PrismaClient, "$queryRaw" | "$executeRaw">) => Promise<T>): Promise<T> {
+export function inSnapshot<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   return prisma().$transaction(async (tx) => {
     // the exact percentiles sort every duration of the range: at 1 M conversations the default
     // 4 MB spilled them to disk (90 days: 1.9 s -> 1.2 s with 64 MB); only this transaction
@@ -119,7 +119,6 @@ export function additiveRows(
   coverage: RollupCoverage | null,
   dims: AdditiveDimension[],
   items: readonly AdditiveItem[] = ADDITIVE_ITEMS,
-  shared?: SharedTail,
 ): Prisma.Sql {
   const liveDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].live} AS "${d}"`));
   const liveItems = items.map((i) => sql`(${additiveAggregate(i)})::numeric AS ${Prisma.raw(`"${i.alias}"`)}`);
@@ -127,7 +126,7 @@ export function additiveRows(
   if (!coverage) {
     return sql`(SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req)} ${groupBy}) u`;
   }
-  const live = shared ? sharedTailRows(shared, req, dims, items) : sql`SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req, liveTail(coverage))} ${groupBy}`;
+  const tail = liveTail(coverage);
   const rollupDims = dims.map((d) => Prisma.raw(`${DIMENSIONS[d].rollup} AS "${d}"`));
   const rollupItems = ROLLUP_LAYOUT.filter((l) => items.includes(l.item)).map((l) => Prisma.raw(`sum(r.${l.column}[${l.index}])::numeric AS "${l.item.alias}"`));
   const rollupWhere = Prisma.join([sql`r.day >= ${req.from}::date`, sql`r.day <= ${req.to}::date`, ...filterConditions(req.filters, "r")], " AND ");
@@ -136,60 +135,6 @@ export function additiveRows(
   return sql`(
     SELECT ${Prisma.join([...rollupDims, ...rollupItems])} FROM conversation_rollups r WHERE ${rollupWhere} ${rollupGroupBy}
     UNION ALL
-    ${live}
+    SELECT ${Prisma.join([...liveDims, ...liveItems])} FROM ${sliceTable(req, tail)} ${groupBy}
   ) u`;
-}
-
-/**
- * The live tail of one slice aggregated once, at day × channel × population, in a temp table of
- * the caller's transaction (aggregateLiveTail). A page that asks several questions of the same
- * filters — the executive page's numbers and trends — then reads those rows once instead of once
- * per question: each read of the tail (~390 000 conversations at 10 M) was most of a cold answer.
- */
-export interface SharedTail {
-  /** the slice it was aggregated from: the days, filters, as_of and windows its readers must share */
-  req: MetricsRequest;
-  coverage: RollupCoverage;
-  items: readonly AdditiveItem[];
-}
-
-const SHARED_TAIL_DIMS = ["day", "channel", "population"] as const satisfies readonly AdditiveDimension[];
-
-/** Whether rows grouped by `dims` can be read from a shared tail (not by customer tier). */
-export const sharedTailHolds = (dims: readonly AdditiveDimension[]) => dims.every((d) => (SHARED_TAIL_DIMS as readonly string[]).includes(d));
-
-/**
- * Aggregate `req`'s live tail into the temp table `shared_live_tail`, dropped at the end of the
- * caller's transaction (run it in the same snapshot as every read of it, after rollupCoverage).
- */
-export async function aggregateLiveTail(
-  db: Pick<PrismaClient, "$executeRaw">,
-  req: MetricsRequest,
-  coverage: RollupCoverage,
-  items: readonly AdditiveItem[],
-): Promise<SharedTail> {
-  const dims = SHARED_TAIL_DIMS.map((d) => Prisma.raw(`${DIMENSIONS[d].live} AS "${d}"`));
-  const sums = items.map((i) => sql`(${additiveAggregate(i)})::numeric AS ${Prisma.raw(`"${i.alias}"`)}`);
-  await db.$executeRaw`CREATE TEMP TABLE shared_live_tail ON COMMIT DROP AS
-    SELECT ${Prisma.join([...dims, ...sums])} FROM ${sliceTable(req, liveTail(coverage))} GROUP BY 1, 2, 3`;
-  return { req, coverage, items };
-}
-
-/** The shared tail's rows of `req` (its days within the tail's), grouped by `dims`. */
-function sharedTailRows(shared: SharedTail, req: MetricsRequest, dims: AdditiveDimension[], items: readonly AdditiveItem[]): Prisma.Sql {
-  // a reader asking what the tail was not aggregated for would get a wrong answer, not an error
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const { req: t } = shared;
-  if (
-    !same(req.filters, t.filters) || req.asOf.getTime() !== t.asOf.getTime() || req.recontactHours !== t.recontactHours ||
-    req.verificationHours !== t.verificationHours || req.from < t.from || req.to > t.to ||
-    items.some((i) => !shared.items.includes(i)) || !sharedTailHolds(dims)
-  ) {
-    throw new Error("the shared live tail does not hold this request's slice");
-  }
-  const tailDims = dims.map((d) => Prisma.raw(`t.${d} AS "${d}"`));
-  const tailItems = items.map((i) => Prisma.raw(`sum(t."${i.alias}") AS "${i.alias}"`));
-  const groupBy = dims.length ? sql`GROUP BY ${Prisma.join(dims.map((d) => Prisma.raw(`t.${d}`)))}` : Prisma.empty;
-  return sql`SELECT ${Prisma.join([...tailDims, ...tailItems])} FROM shared_live_tail t
-    WHERE t.day >= ${req.from}::date AND t.day <= ${req.to}::date ${groupBy}`;
 }

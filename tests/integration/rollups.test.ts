@@ -7,13 +7,10 @@ import { generateDemoEvents } from "../../lib/demo/generate";
 import { eraseCustomer } from "../../lib/maintenance/erase";
 import { verifyDerived } from "../../lib/maintenance/verify";
 import { computeMetrics, computeSomeMetrics, parseQuery, resolveMetricsRequest, ZMetricsQuery, ZSegmentMetrics, type SegmentMetrics } from "../../lib/metrics";
-import { ADDITIVE_ITEMS, additiveItemsFor, RATE_KEYS, type MetricKey } from "../../lib/metrics/definitions";
-import { querySegments, segmentsIn } from "../../lib/metrics/segments";
-import { getMetricSettings } from "../../lib/settings";
-import { computeOverview } from "../../lib/metrics/overview";
-import { computeTimeseriesSet, seriesPointsIn, type SeriesRequest } from "../../lib/metrics/timeseries";
+import { RATE_KEYS, type MetricKey } from "../../lib/metrics/definitions";
+import { computeTimeseriesSet, type SeriesRequest } from "../../lib/metrics/timeseries";
 import { refreshRollupsNow } from "../../lib/rollups/refresh";
-import { additiveRows, aggregateLiveTail, inSnapshot, rollupCoverage } from "../../lib/rollups/source";
+import { inSnapshot, rollupCoverage } from "../../lib/rollups/source";
 import { ROLLUP_LAYOUT } from "../../lib/rollups/state";
 import { arbScenario } from "../reference/arbitraries";
 import { referenceMetrics } from "../reference/metrics";
@@ -55,8 +52,6 @@ async function rolledUpConversations(): Promise<number> {
   return rows[0].n;
 }
 
-const shiftDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
 const METRIC_KEYS = Object.keys(ZSegmentMetrics.shape) as MetricKey[];
 const pick = (m: SegmentMetrics, keys: readonly MetricKey[]) => Object.fromEntries(keys.map((k) => [k, m[k]]));
 
@@ -71,7 +66,7 @@ describe("answers through the rollup", () => {
   it("equal the reference and the rows-only answers, on random event sets and requests", async () => {
     let covered = 0;
     await fc.assert(
-      fc.asyncProperty(arbScenario(), fc.subarray(METRIC_KEYS, { minLength: 1 }), fc.integer({ min: 0, max: 90 }), async ({ events, request }, some, trendDays) => {
+      fc.asyncProperty(arbScenario(), fc.subarray(METRIC_KEYS, { minLength: 1 }), async ({ events, request }, some) => {
         await pool().query("TRUNCATE events, conversations, imports, settings RESTART IDENTITY");
         const cut = Math.floor(events.length / 2);
         await ingestJson(events.slice(0, cut));
@@ -91,15 +86,6 @@ describe("answers through the rollup", () => {
         const picked = { ...viaRollup, segments: viaRollup.segments.map((seg) => ({ ...seg, metrics: pick(seg.metrics, some) })) };
         expect(await computeSomeMetrics(q, some)).toEqual(picked);
         expect(await withoutRollups(() => computeSomeMetrics(q, some))).toEqual(picked);
-        // numbers and trends of one read of the live tail (computeOverview) equal the two asked apart
-        const { group_by: _g, ...filters } = q;
-        // around the numbers' range's end, reaching before or past it: the tail holds the union
-        const { to } = await resolveMetricsRequest(q);
-        const end = shiftDays(to, (trendDays % 7) - 3);
-        const trendRange = { from: shiftDays(end, -trendDays), to: end };
-        const overview = await computeOverview(q, { metrics: some, series: ALL_SERIES, trendRange, interval: "week" });
-        expect(overview.numbers).toEqual(picked);
-        expect(overview.series).toEqual(await computeTimeseriesSet({ ...filters, ...trendRange, interval: "week" }, ALL_SERIES));
         // p50 / p90 from the sketches (lib/metrics/percentiles.ts), whatever the slice's size
         process.env.METRICS_EXACT_PERCENTILES_UP_TO = "0";
         expectSameMetrics(await computeMetrics(q), reference);
@@ -122,49 +108,6 @@ describe("answers through the rollup", () => {
     // the property is only worth something if the rollup really answered part of many requests
     expect(covered).toBeGreaterThan(5);
   }, 300_000);
-});
-
-describe("the shared live tail", () => {
-  it("gives each reader its own days of the tail, and refuses a request it was not aggregated for", async () => {
-    await pool().query("TRUNCATE events, conversations, imports, settings RESTART IDENTITY");
-    const start = (id: string, at: string, channel = "chat") => ({ event_id: id, conversation_id: id, type: "conversation_started", at, customer_id: `cust-${id}`, channel });
-    await ingestJson([
-      start("rolled-up", "2026-03-01T10:00:00Z"),
-      // in the live tail (ended within the windows of the latest event), started on four days
-      start("may-25", "2026-05-25T10:00:00Z", "email"),
-      { event_id: "may-25-late", conversation_id: "may-25", type: "human_message", at: "2026-05-30T09:00:00Z" },
-      start("may-29", "2026-05-29T12:00:00Z"),
-      start("may-30", "2026-05-30T12:00:00Z", "voice"),
-      start("may-31", "2026-05-31T12:00:00Z"),
-    ]);
-    const settings = await getMetricSettings();
-    const q = { from: "2026-05-30", to: "2026-05-31", group_by: ["channel", "population"] as ("channel" | "population")[] };
-    const req = await resolveMetricsRequest(q);
-    const trendReq = await resolveMetricsRequest({ from: "2026-05-20", to: "2026-05-31" });
-    const series: SeriesRequest[] = [{ metric: "containment_rate" }, { metric: "resolution_rate", population: "human_only" }];
-    const items = additiveItemsFor(["inbound", "containment_rate", "resolution_rate"]);
-    const [shared, apart] = await Promise.all([
-      inSnapshot(async (tx) => {
-        const coverage = (await rollupCoverage(tx, req))!;
-        const tail = await aggregateLiveTail(tx, { ...req, from: trendReq.from }, coverage, items);
-        const rows = await tx.$queryRaw<{ n: number }[]>`SELECT sum(inbound)::int AS n FROM shared_live_tail`;
-        expect(rows[0].n).toBe(4); // the four tail conversations, not the rolled-up one
-        const numbers = await segmentsIn(tx, req, settings, coverage, { metrics: ["inbound", "containment_rate"], shared: tail });
-        const points = await seriesPointsIn(tx, trendReq, "day", series, coverage, tail);
-        // a reader of other days, filters or items would read a wrong answer: it is refused
-        expect(() => additiveRows({ ...req, from: "2026-05-01" }, coverage, ["channel"], items, tail)).toThrow(/shared live tail/);
-        expect(() => additiveRows({ ...req, filters: { channel: ["chat"] } }, coverage, ["channel"], items, tail)).toThrow(/shared live tail/);
-        expect(() => additiveRows(req, coverage, ["customer_tier"], items, tail)).toThrow(/shared live tail/);
-        expect(() => additiveRows(req, coverage, ["channel"], ADDITIVE_ITEMS, tail)).toThrow(/shared live tail/);
-        return { numbers, points };
-      }),
-      Promise.all([querySegments(req, settings, { metrics: ["inbound", "containment_rate"] }), computeTimeseriesSet({ from: "2026-05-20", to: "2026-05-31", interval: "day" }, series)]),
-    ]);
-    expect(shared.numbers).toEqual(apart[0]);
-    expect(shared.points).toEqual(apart[1]);
-    expect(shared.numbers.find((s) => s.channel === "all" && s.population === "all")!.metrics.inbound.value).toBe(2);
-    expect(shared.points[0].find((p) => p.start === "2026-05-25")!.denominator).toBe(1);
-  });
 });
 
 describe("filter options through the rollup", () => {
