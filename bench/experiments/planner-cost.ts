@@ -32,6 +32,11 @@ const CASES: [string, () => Promise<unknown>][] = [
   ["90 d, no percentiles", () => computeMetrics({ from: FROM_90, to: TO }, { percentiles: false })],
   ["executive numbers as the page asks (its metrics only)", () => computeSomeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, VIEW_METRICS)],
   ["executive trends (13 series, 90 d by week)", () => computeTimeseriesSet({ from: FROM_90, to: TO, interval: "week" }, TREND_SERIES)],
+  ["executive numbers and trends side by side (as the page)", () =>
+    Promise.all([
+      computeSomeMetrics({ from: FROM_28, to: TO, group_by: ["channel", "population"] }, VIEW_METRICS),
+      computeTimeseriesSet({ from: FROM_90, to: TO, interval: "week" }, TREND_SERIES),
+    ])],
   ["filter options", () => filterOptions()],
 ];
 
