@@ -18,7 +18,7 @@ export async function resolveMetricsRequest(q: TMetricsQuery): Promise<MetricsRe
 /** A metrics response whose segments hold only some metrics (computeSomeMetrics). */
 export type MetricsResponseOf<K extends MetricKey> = Omit<MetricsResponse, "segments"> & { segments: SegmentOf<K>[] };
 
-export function metricsResponse<K extends MetricKey>(req: MetricsRequest, segments: SegmentOf<K>[]): MetricsResponseOf<K> {
+function metricsResponse<K extends MetricKey>(req: MetricsRequest, segments: SegmentOf<K>[]): MetricsResponseOf<K> {
   return {
     as_of: req.asOf.toISOString(),
     range: { from: req.from, to: req.to },
