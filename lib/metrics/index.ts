@@ -8,6 +8,7 @@ import type { MetricsResponse } from "./types";
 
 export * from "./types";
 export { ParameterError, ZMetricsQuery, parseQuery, searchParamsToRecord, type MetricsRequest } from "./request";
+export type { SegmentOf } from "./segments";
 
 /** Resolve a parsed query's defaults (as_of, range, windows) against the database and settings. */
 export async function resolveMetricsRequest(q: TMetricsQuery): Promise<MetricsRequest> {

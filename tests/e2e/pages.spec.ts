@@ -242,6 +242,21 @@ test("changing a filter updates the URL and the numbers; the back button restore
   await expect(page.getByRole("checkbox", { name: "Voice" })).toBeChecked();
 });
 
+test("a drill-down computes what its targets read: CSAT's gap, a population's P50 and P90", async ({ page }) => {
+  await signIn(page);
+  // the page asks only for its metric and its targets' (drilldown.tsx); one left out would read "No data"
+  for (const [path, labels] of [
+    ["/metrics/csat", ["AI-only CSAT within 5 points of human-only"]],
+    ["/metrics/first_response_s", ["First response on ai_only, P50", "First response on ai_only, P90"]],
+  ] as const) {
+    await page.goto(path);
+    const targets = page.getByTestId("drill-targets");
+    for (const label of labels) await expect(targets).toContainText(label);
+    await expect(targets.locator("li")).toHaveCount(labels.length);
+    await expect(targets.getByText("No data")).toHaveCount(0);
+  }
+});
+
 test("the drill-down lists the conversations behind the number and exports them as CSV", async ({ page }) => {
   await signIn(page);
   await page.goto("/metrics/deflection_rate?channel=chat");

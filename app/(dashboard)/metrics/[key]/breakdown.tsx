@@ -2,8 +2,11 @@ import type { ReactNode } from "react";
 import { channelLabel, formatCount, formatDuration, formatInterval, formatPercent, populationLabel } from "@/components/format";
 import { metricMeta, type DrillKey } from "@/components/metric-meta";
 import { Panel } from "@/components/page-frame";
-import type { Segment } from "@/lib/metrics";
+import type { SegmentOf } from "@/lib/metrics";
 import type { DistributionKey, RateKey } from "@/lib/metrics/definitions";
+
+/** A segment with the drill-down's metric (and its size): what the page asks for. */
+type Segment = SegmentOf<DrillKey | "inbound">;
 
 interface Column {
   header: string;

@@ -8,14 +8,14 @@ import { distributionTrend } from "@/components/distribution-trend";
 import { withSearch } from "@/components/filters/params";
 import { formatCount, formatDuration } from "@/components/format";
 import { RateFigure } from "@/components/metric-card";
-import { isRateKey, metricMeta } from "@/components/metric-meta";
+import { isRateKey, metricMeta, type DrillKey } from "@/components/metric-meta";
 import { Panel } from "@/components/page-frame";
 import { StatusBadge } from "@/components/status";
 import { describeTarget, targetStatus } from "@/components/targets";
 import { ChartSkeleton, TrendChart } from "@/components/trend-chart";
 import { listConversations, SORTABLE, ZConversationListQuery } from "@/lib/conversations/query";
 import { durationHistogram } from "@/lib/data-quality/histogram";
-import { computeMetrics, type Segment } from "@/lib/metrics";
+import { computeSomeMetrics } from "@/lib/metrics";
 import { RATE_DEFINITIONS, type DistributionKey, type RateDefinition, type RateKey } from "@/lib/metrics/definitions";
 import type { TMetricsQuery } from "@/lib/metrics/request";
 import { INTERVALS, ZTimeseriesQuery, type Interval } from "@/lib/metrics/timeseries";
@@ -28,8 +28,12 @@ export const ZDrillParams = ZConversationListQuery.pick({ side: true, sort: true
 );
 const PAGE_SIZE = 25;
 
-function relevantTargets(targets: Target[], key: string): Target[] {
-  return targets.filter((t) => t.metric === key || (key === "csat" && t.metric === "csat_gap"));
+/** The metrics whose targets a drill-down shows: its own, and for CSAT the AI-only vs human-only gap. */
+const targetMetricsOf = (key: DrillKey): (DrillKey | "csat_gap")[] => (key === "csat" ? [key, "csat_gap"] : [key]);
+
+function relevantTargets(targets: Target[], key: DrillKey): Target[] {
+  const metrics: string[] = targetMetricsOf(key);
+  return targets.filter((t) => metrics.includes(t.metric));
 }
 
 /** The target drawn as a band: one that applies to the whole chart (no population, or the one filtered). */
@@ -57,8 +61,12 @@ export async function Drilldown({
   path: string;
 }) {
   const interval: Interval = drill.interval ?? "week";
-  const [result, targets] = await Promise.all([computeMetrics({ ...query, group_by: ["channel", "population"] }), getTargets()]);
-  const seg = (c: string, p: string): Segment | undefined => result.segments.find((s) => s.channel === c && s.population === p);
+  // only what the page shows: its metric, the metrics of its targets, and the segments' sizes
+  const [result, targets] = await Promise.all([
+    computeSomeMetrics({ ...query, group_by: ["channel", "population"] }, [...targetMetricsOf(metricKey), "inbound"]),
+    getTargets(),
+  ]);
+  const seg = (c: string, p: string) => result.segments.find((s) => s.channel === c && s.population === p);
   const byPop = (p: string) => seg("all", p);
   const overall = byPop("all")!;
   const relevant = relevantTargets(targets, metricKey);
