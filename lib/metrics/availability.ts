@@ -1,12 +1,11 @@
 import { PRESETS } from "../ingest/presets";
-import type { SegmentMetrics } from "./types";
+import type { MetricKey, SegmentMetrics } from "./types";
 
 /**
  * "Not available" instead of a number that was never measured (api.md): each helpdesk preset
  * declares the metrics its exports give no input for. A segment whose every conversation comes
  * from such presets gets `available: false` and a reason for those metrics.
  */
-type MetricKey = keyof SegmentMetrics;
 
 /** metric → the presets whose exports cannot produce its inputs */
 export const UNAVAILABLE_FROM: Partial<Record<MetricKey, string[]>> = {};

@@ -1,6 +1,6 @@
 import { Prisma } from "../generated/prisma/client";
 import { capableCondition, MAYBE_UNAVAILABLE } from "./availability";
-import type { SegmentMetrics } from "./types";
+import type { MetricKey } from "./types";
 
 /**
  * Every count-based metric of metrics.md §3 as SQL aggregate expressions over the slice rows
@@ -104,9 +104,6 @@ export function additiveAggregate(item: AdditiveItem, weight?: string): Prisma.S
 
 const POPULATION_LITERALS = ["ai_only", "ai_escalated", "human_only", "unhandled"] as const;
 
-/** The metrics of a segment (the keys of SegmentMetrics). */
-export type MetricKey = keyof SegmentMetrics;
-
 function buildAdditiveItems(): { items: AdditiveItem[]; serves: Map<string, readonly MetricKey[]> } {
   const items: AdditiveItem[] = [];
   // which metrics each item is an input of, kept apart from the items: the rollup's signature
@@ -154,7 +151,7 @@ function buildAdditiveItems(): { items: AdditiveItem[]; serves: Map<string, read
     total(`cost_${p}__human_s`, "s.human_handle_s::numeric", `${pop} AND s.human_involved AND s.human_handle_s > 0`, COST);
     count(`cost_${p}__human_fallback`, `${pop} AND s.human_involved AND NOT s.human_handle_s > 0`, COST);
   }
-  // every metric: markUnavailable reads it, and an empty segment is never marked
+  // its own metric and the cost's denominator (additiveItemsFor adds it to every request)
   count("inbound", "true", ["inbound", ...COST]);
   // how many conversations come from a source able to produce each metric's inputs
   for (const key of MAYBE_UNAVAILABLE) count(`capable_${key}`, capableCondition(key), [key]);

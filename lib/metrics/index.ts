@@ -2,9 +2,8 @@ import { getMetricSettings } from "../settings";
 import { latestEventAt } from "./as-of";
 import { resolveRequest, type MetricsRequest, type TMetricsQuery } from "./request";
 import { cached, cachedAcrossParts, cachedAt, cachedFrozen, dataVersions } from "./cache";
-import type { MetricKey } from "./definitions";
 import { querySegments, type SegmentOf } from "./segments";
-import type { MetricsResponse } from "./types";
+import type { MetricKey, MetricsResponse } from "./types";
 
 export * from "./types";
 export { ParameterError, ZMetricsQuery, parseQuery, searchParamsToRecord, type MetricsRequest } from "./request";
@@ -29,14 +28,13 @@ function metricsResponse<K extends MetricKey>(req: MetricsRequest, segments: Seg
 }
 
 /**
- * The CLI `metrics` command and the pages come through here, the API through computeMetricsJson.
- * `percentiles: false` (a page that shows no p50 / p90) leaves them null and skips their scan.
+ * Every metric: the CLI `metrics` command comes through here, the API through computeMetricsJson,
+ * pages through computeSomeMetrics (the few metrics each shows).
  */
-export async function computeMetrics(q: TMetricsQuery, { percentiles = true } = {}): Promise<MetricsResponse> {
+export async function computeMetrics(q: TMetricsQuery): Promise<MetricsResponse> {
   const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
   const req = resolveRequest(q, latest, settings);
-  const kind = percentiles ? "segments" : "segments-without-percentiles";
-  const segments = await cached([kind, req, settings], () => querySegments(req, settings, { percentiles }));
+  const segments = await cached(["segments", req, settings], () => querySegments(req, settings));
   return metricsResponse(req, segments);
 }
 

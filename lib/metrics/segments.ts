@@ -2,10 +2,10 @@ import { Prisma } from "../generated/prisma/client";
 import { additiveRows, inSnapshot, itemColumn, rollupCoverage } from "../rollups/source";
 import type { MetricSettings } from "../settings/defaults";
 import { assembleMetrics } from "./assemble";
-import { additiveItemsFor, ADDITIVE_ITEMS, DISTRIBUTIONS, type MetricKey } from "./definitions";
+import { additiveItemsFor, ADDITIVE_ITEMS, DISTRIBUTIONS } from "./definitions";
 import { queryPercentiles } from "./percentiles";
 import type { MetricsRequest } from "./request";
-import type { Segment, SegmentMetrics } from "./types";
+import type { MetricKey, Segment, SegmentMetrics } from "./types";
 
 const sql = Prisma.sql;
 type Row = Record<string, unknown>;

@@ -76,6 +76,9 @@ export const ZSegmentMetrics = z.object({
   estimated_savings: z.object({ value: z.number().nullable() }).strict(),
 }).strict();
 export type SegmentMetrics = z.infer<typeof ZSegmentMetrics>;
+/** The metrics of a segment, by key. */
+export type MetricKey = keyof SegmentMetrics;
+export const METRIC_KEYS = Object.keys(ZSegmentMetrics.shape) as MetricKey[];
 
 export const ZSegment = z.object({
   channel: z.string().nullable().describe('"all" for a total; null for conversations without a value'),

@@ -6,16 +6,16 @@ import type { SegmentOf } from "@/lib/metrics";
 import type { DistributionKey, RateKey } from "@/lib/metrics/definitions";
 
 /** A segment with the drill-down's metric (and its size): what the page asks for. */
-type Segment = SegmentOf<DrillKey | "inbound">;
+type DrillSegment = SegmentOf<DrillKey | "inbound">;
 
 interface Column {
   header: string;
-  cell: (s: Segment) => ReactNode;
+  cell: (s: DrillSegment) => ReactNode;
   strong?: boolean;
 }
 
 /** The channel × population table under a drill-down's chart: totals first, like the API's segments. */
-function BreakdownTable({ segments, metricKey, description, columns }: { segments: Segment[]; metricKey: DrillKey; description: string; columns: Column[] }) {
+function BreakdownTable({ segments, metricKey, description, columns }: { segments: DrillSegment[]; metricKey: DrillKey; description: string; columns: Column[] }) {
   return (
     <Panel title="Breakdown by channel × population" id="breakdown" description={description}>
       <div className="relative overflow-x-auto rounded-lg border border-slate-200">
@@ -56,26 +56,26 @@ function BreakdownTable({ segments, metricKey, description, columns }: { segment
   );
 }
 
-export function BreakdownRate({ segments, metricKey, windowed }: { segments: Segment[]; metricKey: RateKey; windowed: boolean }) {
+export function BreakdownRate({ segments, metricKey, windowed }: { segments: DrillSegment[]; metricKey: RateKey; windowed: boolean }) {
   const columns: Column[] = [
     { header: "n", cell: (s) => formatCount(s.metrics.inbound.value) },
     { header: "Numerator", cell: (s) => formatCount(s.metrics[metricKey].numerator) },
     { header: "Denominator", cell: (s) => formatCount(s.metrics[metricKey].denominator) },
     { header: "Value", cell: (s) => formatPercent(s.metrics[metricKey].value), strong: true },
     { header: "95 % CI", cell: (s) => <span className="text-slate-600">{formatInterval(s.metrics[metricKey].ci95) ?? "—"}</span> },
-    ...(windowed ? [{ header: "Pending", cell: (s: Segment) => formatCount(s.metrics[metricKey].pending ?? 0) }] : []),
+    ...(windowed ? [{ header: "Pending", cell: (s: DrillSegment) => formatCount(s.metrics[metricKey].pending ?? 0) }] : []),
   ];
   return <BreakdownTable segments={segments} metricKey={metricKey} description="Totals first; n is the number of conversations in the segment." columns={columns} />;
 }
 
-export function BreakdownDistribution({ segments, metricKey }: { segments: Segment[]; metricKey: DistributionKey }) {
+export function BreakdownDistribution({ segments, metricKey }: { segments: DrillSegment[]; metricKey: DistributionKey }) {
   const withMean = metricKey === "ai_handle_s" || metricKey === "human_handle_s";
   const columns: Column[] = [
     { header: "Conversations", cell: (s) => formatCount(s.metrics.inbound.value) },
     { header: "n", cell: (s) => formatCount(s.metrics[metricKey].n) },
     { header: "P50", cell: (s) => formatDuration(s.metrics[metricKey].p50), strong: true },
     { header: "P90", cell: (s) => formatDuration(s.metrics[metricKey].p90), strong: true },
-    ...(withMean ? [{ header: "Mean", cell: (s: Segment) => formatDuration(s.metrics[metricKey].mean ?? null) }] : []),
+    ...(withMean ? [{ header: "Mean", cell: (s: DrillSegment) => formatDuration(s.metrics[metricKey].mean ?? null) }] : []),
   ];
   return <BreakdownTable segments={segments} metricKey={metricKey} description="Totals first; n counts the conversations with a value." columns={columns} />;
 }
