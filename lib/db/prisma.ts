@@ -29,10 +29,15 @@ export function runInBackground<T>(fn: () => Promise<T>): Promise<T> {
   return backgroundWork.run(true, fn);
 }
 
+/** Whether the caller runs inside runInBackground. */
+export function inBackground(): boolean {
+  return backgroundWork.getStore() === true;
+}
+
 /** The process-wide Prisma client (the lowered-priority one inside runInBackground). */
 export function prisma(): PrismaClient {
   const url = databaseUrl();
-  if (backgroundWork.getStore()) return backgroundPrisma(url);
+  if (inBackground()) return backgroundPrisma(url);
   if (!globalForPrisma.__prisma || globalForPrisma.__prismaUrl !== url) {
     globalForPrisma.__prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
     globalForPrisma.__prismaUrl = url;

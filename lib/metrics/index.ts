@@ -27,6 +27,9 @@ function metricsResponse<K extends MetricKey>(req: MetricsRequest, segments: Seg
   };
 }
 
+/** The API and the CLI ask for one answer at a time; pages ask for several at once. */
+const ALONE = { parallelWorkers: true } as const;
+
 /**
  * Every metric: the CLI `metrics` command comes through here, the API through computeMetricsJson,
  * pages through computeSomeMetrics (the few metrics each shows).
@@ -34,7 +37,7 @@ function metricsResponse<K extends MetricKey>(req: MetricsRequest, segments: Seg
 export async function computeMetrics(q: TMetricsQuery): Promise<MetricsResponse> {
   const [latest, settings] = await Promise.all([latestEventAt(), getMetricSettings()]);
   const req = resolveRequest(q, latest, settings);
-  const segments = await cached(["segments", req, settings], () => querySegments(req, settings));
+  const segments = await cached(["segments", req, settings], () => querySegments(req, settings, ALONE));
   return metricsResponse(req, segments);
 }
 
@@ -67,7 +70,7 @@ export async function computeMetricsJson(q: TMetricsQuery): Promise<string> {
   return cachedAcrossParts(versions, ["metrics-json", q, settings], async () => {
     const req = resolveRequest(q, await latestEventAt(), settings);
     return cachedFrozen(version, ["metrics-json", req, settings], async () =>
-      JSON.stringify(metricsResponse(req, await cachedAt(version, ["segments", req, settings], () => querySegments(req, settings)))),
+      JSON.stringify(metricsResponse(req, await cachedAt(version, ["segments", req, settings], () => querySegments(req, settings, ALONE)))),
     );
   });
 }

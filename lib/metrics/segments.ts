@@ -18,6 +18,8 @@ export interface SegmentsOptions<K extends MetricKey> {
   percentiles?: boolean;
   /** only these metrics (all by default): the other items are not aggregated, nor returned */
   metrics?: readonly K[];
+  /** the caller runs this read alone (the API, the CLI): PostgreSQL may add parallel workers */
+  parallelWorkers?: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface SegmentsOptions<K extends MetricKey> {
 export async function querySegments<K extends MetricKey = MetricKey>(
   req: MetricsRequest,
   settings: MetricSettings,
-  { percentiles: withPercentilesOption = true, metrics: only }: SegmentsOptions<K> = {},
+  { percentiles: withPercentilesOption = true, metrics: only, parallelWorkers = false }: SegmentsOptions<K> = {},
 ): Promise<SegmentOf<K>[]> {
   const items = only ? additiveItemsFor(only) : ADDITIVE_ITEMS;
   const withPercentiles = withPercentilesOption && (!only || only.some((k) => k in DISTRIBUTIONS));
@@ -48,7 +50,7 @@ export async function querySegments<K extends MetricKey = MetricKey>(
   const sums = items.map((i) => sql`sum(${itemColumn(i.alias)})::float8 AS ${Prisma.raw(`"${i.alias}"`)}`);
 
   const [additive, percentiles] = await inSnapshot(async (tx) => {
-    const coverage = await rollupCoverage(tx, req);
+    const coverage = await rollupCoverage(tx, req, { parallelWorkers });
     const a = await tx.$queryRaw<Row[]>`
       SELECT ${Prisma.join([...dimSelect("u"), ...sums])} FROM ${additiveRows(req, coverage, dims, items)} ${cube("u")}`;
     const overall = a.find((row) => dims.every((d) => Number(row[`${d}__total`]) === 1));

@@ -1,4 +1,4 @@
-import { prisma } from "../db/prisma";
+import { inBackground, prisma } from "../db/prisma";
 import { Prisma, type PrismaClient } from "../generated/prisma/client";
 import { additiveAggregate, ADDITIVE_ITEMS, type AdditiveItem } from "../metrics/definitions";
 import type { MetricsRequest } from "../metrics/request";
@@ -42,29 +42,33 @@ export interface RollupCoverage {
 
 /**
  * Whether the rollup can answer this request, read in the caller's snapshot (run it in the
- * same REPEATABLE READ transaction as the query that uses it; when it can, the rest of that
- * transaction plans without parallel workers): built with the request's
+ * same REPEATABLE READ transaction as the query that uses it): built with the request's
  * windows and the current definitions, no change waiting to be folded in (a write outside the
  * ingest path), and an as_of at or after the horizon —
  * every rolled-up conversation is then closed for the request, so its flags are the rollup's.
+ * When it can, the rest of the transaction plans without parallel workers unless the caller
+ * says `parallelWorkers` and is not background work (see withoutParallelWorkers).
  */
-export async function rollupCoverage(db: Db, req: MetricsRequest): Promise<RollupCoverage | null> {
+export async function rollupCoverage(db: Db, req: MetricsRequest, { parallelWorkers = false } = {}): Promise<RollupCoverage | null> {
   const st = await rollupState(db);
   if (!st) return null;
   if (st.recontactHours !== req.recontactHours || st.verificationHours !== req.verificationHours) return null;
   if (req.asOf.getTime() < st.horizon.getTime()) return null;
-  await withoutParallelWorkers(db);
+  if (!parallelWorkers || inBackground()) await withoutParallelWorkers(db);
   return { horizon: st.horizon, closedHours: closedHours(req) };
 }
 
 /**
  * For the rest of the caller's transaction, plan without parallel workers. A read through the
- * rollup is a few hundred stored rows plus one index range of live ones; workers split that
- * range's heap reads at nearly twice the CPU, and the executive page runs three reads at once
- * on a two-core machine. At 10 M conversations, cold: the page's three reads side by side
- * 1.1-1.4 s without workers against 1.9-2.0 s with them, the trends alone 0.6 s against 1.1 s,
- * the API's single reads the same within noise (docs/scaling.md, "Parallel workers"). Rows-only
- * reads keep them: they scan whole ranges, where workers pay.
+ * rollup is a few hundred stored rows plus one index range of live ones, and a page runs several
+ * such reads at once on a two-core machine: there workers split the range's heap reads at nearly
+ * twice the CPU (the executive page's three reads side by side 1.1-1.4 s without workers against
+ * 1.9-2.0 s with them at 10 M, session 12). A caller that runs one read alone — the metrics API,
+ * the CLI — keeps them: the tail's aggregation is most of its time, and the other core is idle
+ * (10 M, 28 d by channel × population, cold: 1.0-1.3 s against 1.6-2.4 s; docs/scaling.md,
+ * "Parallel workers"). Background refreshes never use them: workers are new processes that do
+ * not inherit the lowered priority of the backend that starts them. Rows-only reads keep them:
+ * they scan whole ranges, where workers pay.
  */
 async function withoutParallelWorkers(db: Db): Promise<void> {
   await db.$queryRaw`SELECT set_config('max_parallel_workers_per_gather', '0', true)`;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../lib/db/pool";
-import { prisma } from "../../lib/db/prisma";
+import { prisma, runInBackground } from "../../lib/db/prisma";
 import { filterOptions } from "../../lib/data-quality";
 import { generateDemoEvents } from "../../lib/demo/generate";
 import { eraseCustomer } from "../../lib/maintenance/erase";
@@ -224,12 +224,12 @@ describe("the stored rollup", () => {
     expect(await rollupCoverage(prisma(), base)).toBeNull();
   });
 
-  it("plans its reads without parallel workers, rows-only reads with them, for that transaction only", async () => {
+  it("plans its reads without parallel workers unless read alone in the foreground, rows-only reads with them, for that transaction only", async () => {
     await refreshRollupsNow(); // the test before left a change waiting
     const base = await resolveMetricsRequest({ from: "2026-05-01", to: "2026-05-31" });
-    const workersAfter = (req: typeof base) =>
+    const workersAfter = (req: typeof base, options?: { parallelWorkers: boolean }) =>
       inSnapshot(async (db) => {
-        const coverage = await rollupCoverage(db, req);
+        const coverage = await rollupCoverage(db, req, options);
         const rows = await db.$queryRaw<{ workers: string }[]>`SELECT current_setting('max_parallel_workers_per_gather') AS workers`;
         return { covered: coverage !== null, workers: rows[0].workers };
       });
@@ -240,6 +240,9 @@ describe("the stored rollup", () => {
     // other windows: the rows alone answer, with workers, in the next transaction
     // (pg's pool hands out the connection released last, so a session-wide setting would show here)
     expect(await workersAfter({ ...base, recontactHours: base.recontactHours + 1 })).toEqual({ covered: false, workers: standing });
+    // the API and the CLI read alone: workers kept, but never for a refresh behind the viewers
+    expect(await workersAfter(base, { parallelWorkers: true })).toEqual({ covered: true, workers: standing });
+    expect(await runInBackground(() => workersAfter(base, { parallelWorkers: true }))).toEqual({ covered: true, workers: "0" });
   });
 
   it("is emptied with the conversations by TRUNCATE", async () => {
