@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { runningClusterPort, startEmbedded } from "../../lib/db/embedded";
+import { runningClusterPort, sharedBuffersMb, startEmbedded } from "../../lib/db/embedded";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -44,6 +44,9 @@ describe("embedded PostgreSQL as a managed child", () => {
 
     const c = new pg.Client({ connectionString: owner.url });
     await c.connect();
+    // sized for the machine, not PostgreSQL's 128 MB default (shared_buffers is in 8 kB pages)
+    const { rows: buffers } = await c.query("SELECT setting::bigint * 8 / 1024 AS mb FROM pg_settings WHERE name = 'shared_buffers'");
+    expect(Number(buffers[0].mb)).toBe(sharedBuffersMb());
     await c.query("CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)");
     await c.end();
     await owner.stop();
