@@ -6,7 +6,7 @@ import { AtomicRejection, INGEST_FORMATS, IngestParseError, ingestStream, type I
 import { savedMapping } from "../../lib/ingest/mappings";
 import { ingestNice, lowerOwnPriority } from "../../lib/ingest/priority";
 import { detectFormat, isPresetName, type DetectedFormat } from "../../lib/ingest/presets";
-import { peekStream } from "../../lib/ingest/presets/common";
+import { peekStream } from "../../lib/ingest/sources/peek";
 import { parse, UsageError } from "../args";
 import { progressBar } from "../progress";
 

@@ -2,23 +2,10 @@ import type { Readable } from "node:stream";
 import { z } from "zod";
 import { CHANNELS, type Channel } from "../../events/vocabulary";
 import type { RawRecord } from "../types";
-import {
-  addMs,
-  CsvRow,
-  EventList,
-  lookup,
-  mapRow,
-  max,
-  normKey,
-  parseExportTimestamp,
-  parseMapping,
-  readPresetCsv,
-  RowError,
-  scoreFromNumber,
-  zTimeZone,
-  addTicketReplies,
-  ticketSignals,
-} from "./common";
+import { addMs, EventList, lookup, mapRow, max, normKey, parseMapping, RowError, scoreFromNumber } from "./common";
+import { CsvRow, readPresetCsv } from "./preset-csv";
+import { addTicketReplies, ticketSignals } from "./tickets";
+import { parseExportTimestamp, zTimeZone } from "./time-zone";
 
 /**
  * Freshdesk ticket export (CSV, one row per ticket) → events.md events.

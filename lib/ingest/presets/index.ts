@@ -8,7 +8,7 @@ import { readIntercom, ZIntercomMapping } from "./intercom";
 import { readZendesk, ZZendeskMapping } from "./zendesk";
 
 export { detectFormat, type DetectedFormat } from "./detect";
-export { parseExportTimestamp, wallTimeToUtc } from "./common";
+export { parseExportTimestamp, wallTimeToUtc } from "./time-zone";
 export * from "./zendesk";
 export * from "./intercom";
 export * from "./freshdesk";

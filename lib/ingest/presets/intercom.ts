@@ -7,7 +7,9 @@ import { CHANNELS, ESCALATION_REASONS, type Channel } from "../../events/vocabul
 import { readJsonArray } from "../sources/json-array";
 import { readNdjson } from "../sources/ndjson";
 import { IngestParseError, type Position, type RawRecord } from "../types";
-import { addMs, EventList, lookup, mapRow, max, parseExportTimestamp, parseMapping, peekStream, RowError, zTimeZone } from "./common";
+import { addMs, EventList, lookup, mapRow, max, parseMapping, RowError } from "./common";
+import { peekStream } from "../sources/peek";
+import { parseExportTimestamp, zTimeZone } from "./time-zone";
 
 /**
  * Intercom conversations (REST API conversation objects, as NDJSON, a JSON array, or a

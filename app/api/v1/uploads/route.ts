@@ -9,7 +9,7 @@ import { errorResponse } from "@/lib/http/responses";
 import { AtomicRejection, IngestParseError, ingestStream, type IngestFormat } from "@/lib/ingest";
 import { saveMapping, savedMapping } from "@/lib/ingest/mappings";
 import { detectFormat, isPresetName } from "@/lib/ingest/presets";
-import { peekStream } from "@/lib/ingest/presets/common";
+import { peekStream } from "@/lib/ingest/sources/peek";
 import { formatOfDetected } from "@/lib/ingest/preview";
 import { ZUploadQuery } from "@/lib/ingest/upload-query";
 
