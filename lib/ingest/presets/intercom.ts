@@ -7,8 +7,8 @@ import { CHANNELS, ESCALATION_REASONS, type Channel } from "../../events/vocabul
 import { readJsonArray } from "../sources/json-array";
 import { readNdjson } from "../sources/ndjson";
 import { IngestParseError, type Position, type RawRecord } from "../types";
-import { addMs, EventList, lookup, mapRow, max, parseMapping, RowError } from "./common";
 import { peekStream } from "../sources/peek";
+import { addMs, EventList, lookup, mapRow, max, parseMapping, RowError } from "./common";
 import { parseExportTimestamp, zTimeZone } from "./time-zone";
 
 /**
