@@ -2,6 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { PreviewTable } from "./preview-table";
+import { sampleOf } from "./sample";
+import type { PreviewResponse, Result } from "./upload.types";
+import { UploadResult } from "./upload-result";
 
 export interface PresetInfo {
   name: string;
@@ -9,17 +13,6 @@ export interface PresetInfo {
   cannotKnow: string[];
   mapping: string;
 }
-
-type Rejected = { line?: number; index?: number; field: string; reason: string };
-interface PreviewResponse {
-  detected: string | null;
-  format: string | null;
-  rows: { pos: { line?: number; index?: number }; event?: Record<string, unknown>; rejection?: { field: string; reason: string } }[];
-  warnings: string[];
-  error?: string;
-  cannotKnow: string[];
-}
-interface Result { accepted: number; duplicates: number; rejected: Rejected[]; duration_ms: number; format: string }
 
 const FORMATS = [
   ["auto", "Detect from the file"],
@@ -31,40 +24,7 @@ const FORMATS = [
   ["intercom", "Intercom conversations (NDJSON / JSON)"],
 ] as const;
 const PRESET_NAMES = new Set(["zendesk", "freshdesk", "intercom"]);
-const SAMPLE_BYTES = 64 * 1024;
 
-const where = (p: { line?: number; index?: number }) => (p.line !== undefined ? `line ${p.line}` : `index ${p.index}`);
-
-/** The first bytes of the file as text (decompressed for .gz), for the preview. */
-async function sampleOf(file: File): Promise<{ text: string; whole: boolean }> {
-  if (!file.name.toLowerCase().endsWith(".gz")) {
-    return { text: await file.slice(0, SAMPLE_BYTES).text(), whole: file.size <= SAMPLE_BYTES };
-  }
-  const reader = file.stream().pipeThrough(new DecompressionStream("gzip")).pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let whole = false;
-  try {
-    while (text.length < SAMPLE_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) {
-        whole = true;
-        break;
-      }
-      text += value;
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  return { text: text.slice(0, SAMPLE_BYTES), whole };
-}
-
-function rejectedCsv(rows: Rejected[]): string {
-  const esc = (v: unknown) => {
-    const t = String(v ?? "").replace(/^([=+\-@])/, "'$1");
-    return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-  };
-  return "line,index,field,reason\r\n" + rows.map((r) => [r.line, r.index, r.field, r.reason].map(esc).join(",")).join("\r\n") + "\r\n";
-}
 
 export function UploadPanel({ presets, maxBytes }: { presets: PresetInfo[]; maxBytes: number }) {
   const router = useRouter();
@@ -167,16 +127,6 @@ export function UploadPanel({ presets, maxBytes }: { presets: PresetInfo[]; maxB
     xhr.send(file);
   }
 
-  function downloadRejected() {
-    if (!result) return;
-    const url = URL.createObjectURL(new Blob([rejectedCsv(result.rejected)], { type: "text/csv" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `${file?.name ?? "upload"}-rejected.csv`;
-    a.click();
-    URL.revokeObjectURL(url);
-  }
-
   return (
     <section className="mt-6 space-y-5" aria-label="Upload a file">
       <div
@@ -252,26 +202,7 @@ export function UploadPanel({ presets, maxBytes }: { presets: PresetInfo[]; maxB
         </div>
       )}
 
-      {preview && preview.rows.length > 0 && (
-        <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-          <table className="min-w-full text-xs" data-testid="preview-table">
-            <caption className="px-3 py-2 text-left text-sm font-medium">First rows as events</caption>
-            <thead className="bg-slate-100 text-left">
-              <tr><th scope="col" className="px-2 py-1">Where</th><th scope="col" className="px-2 py-1">Event</th></tr>
-            </thead>
-            <tbody>
-              {preview.rows.map((r, i) => (
-                <tr key={i} className="border-t border-slate-100 align-top">
-                  <td className="px-2 py-1 whitespace-nowrap">{where(r.pos)}</td>
-                  <td className="px-2 py-1 font-mono">
-                    {r.event ? JSON.stringify(r.event) : <span className="text-red-800">rejected — {r.rejection?.field}: {r.rejection?.reason}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {preview && preview.rows.length > 0 && <PreviewTable rows={preview.rows} />}
 
       <div className="flex flex-wrap items-center gap-4">
         <button
@@ -292,39 +223,7 @@ export function UploadPanel({ presets, maxBytes }: { presets: PresetInfo[]; maxB
 
       {problem && <p className="rounded border border-red-300 bg-red-50 p-3 text-sm text-red-900" role="alert" data-testid="upload-error">✖ {problem}</p>}
 
-      {result && (
-        <div className="rounded border border-slate-200 bg-white p-4" data-testid="upload-result">
-          <p className="text-sm">
-            <strong data-testid="result-accepted">{result.accepted.toLocaleString("en-US")}</strong> accepted ·{" "}
-            <strong data-testid="result-duplicates">{result.duplicates.toLocaleString("en-US")}</strong> duplicates ·{" "}
-            <strong data-testid="result-rejected">{result.rejected.length.toLocaleString("en-US")}</strong> rejected · {(result.duration_ms / 1000).toFixed(1)} s
-          </p>
-          {result.rejected.length > 0 && (
-            <>
-              <button type="button" onClick={downloadRejected} className="mt-3 rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-100">
-                Download rejected rows (CSV)
-              </button>
-              <div className="mt-3 max-h-96 overflow-auto">
-                <table className="min-w-full text-sm" data-testid="rejected-table">
-                  <thead className="bg-slate-100 text-left">
-                    <tr><th scope="col" className="px-2 py-1">Where</th><th scope="col" className="px-2 py-1">Field</th><th scope="col" className="px-2 py-1">Reason</th></tr>
-                  </thead>
-                  <tbody>
-                    {result.rejected.slice(0, 500).map((r, i) => (
-                      <tr key={i} className="border-t border-slate-100">
-                        <td className="px-2 py-1 whitespace-nowrap">{where(r)}</td>
-                        <td className="px-2 py-1">{r.field}</td>
-                        <td className="px-2 py-1">{r.reason}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                {result.rejected.length > 500 && <p className="mt-2 text-sm text-slate-600">First 500 shown; the CSV has all {result.rejected.length}.</p>}
-              </div>
-            </>
-          )}
-        </div>
-      )}
+      {result && <UploadResult result={result} fileName={file?.name ?? "upload"} />}
     </section>
   );
 }
