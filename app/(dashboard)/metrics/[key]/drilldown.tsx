@@ -8,42 +8,25 @@ import { distributionTrend } from "@/components/distribution-trend";
 import { withSearch } from "@/components/filters/params";
 import { formatCount, formatDuration } from "@/components/format";
 import { RateFigure } from "@/components/metric-card";
-import { isRateKey, metricMeta, type DrillKey } from "@/components/metric-meta";
+import { isRateKey, metricMeta } from "@/components/metric-meta";
 import { Panel } from "@/components/page-frame";
-import { StatusBadge } from "@/components/status";
-import { describeTarget, targetStatus } from "@/components/targets";
 import { ChartSkeleton, TrendChart } from "@/components/trend-chart";
 import { listConversations, SORTABLE, ZConversationListQuery } from "@/lib/conversations/query";
 import { durationHistogram } from "@/lib/data-quality/histogram";
 import { computeSomeMetrics } from "@/lib/metrics";
 import { RATE_DEFINITIONS, type DistributionKey, type RateDefinition, type RateKey } from "@/lib/metrics/definitions";
 import type { TMetricsQuery } from "@/lib/metrics/request";
-import { INTERVALS, ZTimeseriesQuery, type Interval } from "@/lib/metrics/timeseries";
-import { getTargets, type Target } from "@/lib/settings/targets";
+import { ZTimeseriesQuery, type Interval } from "@/lib/metrics/timeseries";
+import { getTargets } from "@/lib/settings/targets";
 import { BreakdownDistribution, BreakdownRate } from "./breakdown";
+import { chartBand, relevantTargets, TargetList, targetMetricsOf } from "./drill-targets";
+import { IntervalSwitch } from "./interval-switch";
 
 /** The drill-down's own params, validated with the library's schemas like the filters. */
 export const ZDrillParams = ZConversationListQuery.pick({ side: true, sort: true, dir: true, page: true }).extend(
   ZTimeseriesQuery.pick({ interval: true }).shape,
 );
 const PAGE_SIZE = 25;
-
-/** The metrics whose targets a drill-down shows: its own, and for CSAT the AI-only vs human-only gap. */
-const targetMetricsOf = (key: DrillKey): (DrillKey | "csat_gap")[] => (key === "csat" ? [key, "csat_gap"] : [key]);
-
-function relevantTargets(targets: Target[], key: DrillKey): Target[] {
-  const metrics: string[] = targetMetricsOf(key);
-  return targets.filter((t) => metrics.includes(t.metric));
-}
-
-/** The target drawn as a band: one that applies to the whole chart (no population, or the one filtered). */
-function chartBand(targets: Target[], query: TMetricsQuery, field: string) {
-  const t = targets.find(
-    (t) => t.field === field && (!t.population || (query.population?.length === 1 && query.population[0] === t.population)),
-  );
-  if (!t) return undefined;
-  return { min: t.min, max: t.max, label: `target ${describeTarget(t)}` };
-}
 
 export async function Drilldown({
   metricKey,
@@ -73,39 +56,10 @@ export async function Drilldown({
   const isRate = isRateKey(metricKey);
   const windowed = isRate && Boolean((RATE_DEFINITIONS[metricKey as RateKey] as RateDefinition).pending);
   const range = result.range;
+  const intervalSwitch = <IntervalSwitch interval={interval} path={path} fullSearch={fullSearch} />;
+  const targetList = <TargetList targets={relevant} byPop={byPop} />;
   const baseQuery = { ...query, from: range.from, to: range.to };
 
-  const intervalSwitch = (
-    <div role="group" aria-label="Trend interval" className="inline-flex overflow-hidden rounded-md border border-slate-300 text-sm shadow-sm">
-      {INTERVALS.map((i) => (
-        <Link
-          key={i}
-          href={withSearch(path, fullSearch, { interval: i === "week" ? null : i })}
-          scroll={false}
-          aria-current={i === interval ? "true" : undefined}
-          className={`border-l border-slate-300 px-3 py-1.5 first:border-l-0 focus-visible:relative focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-blue-700 ${
-            i === interval ? "bg-blue-800 font-semibold text-white" : "bg-white text-slate-700 hover:bg-slate-50"
-          }`}
-        >
-          {i === "day" ? "Day" : i === "week" ? "Week" : "Month"}
-        </Link>
-      ))}
-    </div>
-  );
-
-  const targetList =
-    relevant.length > 0 ? (
-      <ul className="flex flex-wrap gap-2" data-testid="drill-targets">
-        {relevant.map((t) => (
-          <li key={t.id} className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
-            <span>{t.label}:</span>
-            <StatusBadge status={targetStatus(t, byPop).status} target={describeTarget(t)} />
-          </li>
-        ))}
-      </ul>
-    ) : (
-      <p className="text-sm text-slate-600">No target in §5 for this metric.</p>
-    );
 
   if (isRate) {
     const key = metricKey as RateKey;
