@@ -208,6 +208,10 @@ export async function startEmbedded(dataDir: string): Promise<DatabaseHandle> {
       "-c", "max_wal_size=4GB",
       "-c", "checkpoint_timeout=15min",
       "-c", "effective_cache_size=4GB",
+      // autoprewarm: the list of cached blocks is saved every 5 minutes and at shutdown, and
+      // read back in the background after a start, so a restart does not leave the indexes an
+      // ingest writes into cold (docs/scaling.md, "After a restart")
+      "-c", "shared_preload_libraries=pg_prewarm",
     ],
     onLog: (m) => logs.push(String(m)),
     onError: (m) => logs.push(String(m)),

@@ -61,4 +61,32 @@ describe("embedded PostgreSQL as a managed child", () => {
     await c2.end();
     await again.stop();
   });
+
+  it("a restart reads the blocks that were cached before it back into memory (autoprewarm)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hsd-embedded-"));
+    fs.chmodSync(dir, 0o755);
+    dirs.push(dir);
+    const first = await startEmbedded(dir);
+    const c = new pg.Client({ connectionString: first.url });
+    await c.connect();
+    await c.query("CREATE EXTENSION pg_buffercache");
+    // ~2 000 pages: well under a quarter of shared_buffers, so a scan caches all of it
+    await c.query("CREATE TABLE warm AS SELECT g AS id, repeat('x', 100) AS pad FROM generate_series(1, 100000) g");
+    await c.query("SELECT count(*) FROM warm");
+    const { rows: pages } = await c.query("SELECT pg_relation_size('warm') / 8192 AS n");
+    await c.end();
+    await first.stop();
+
+    const again = await startEmbedded(dir);
+    const c2 = new pg.Client({ connectionString: again.url });
+    await c2.connect();
+    // nothing reads the table after the start: only the autoprewarm worker can bring it back
+    const cached = async () =>
+      Number((await c2.query("SELECT count(*) AS n FROM pg_buffercache WHERE relfilenode = pg_relation_filenode('warm')")).rows[0].n);
+    const deadline = Date.now() + 30_000;
+    while ((await cached()) < Number(pages[0].n) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await cached()).toBe(Number(pages[0].n));
+    await c2.end();
+    await again.stop();
+  });
 });
