@@ -106,7 +106,10 @@ export function markdown(r: Report): string {
   L.push(`- commit: ${m.commit}`);
   // the product's settings that change these figures, when the run set them
   const set = ["WEB_WORKERS", "SHARED_RENDERS", "INGEST_NICE", "METRICS_CACHE", "METRICS_ROLLUPS", "DB_POOL_SIZE"].filter((k) => process.env[k] !== undefined);
-  L.push(`- environment: ${set.length ? set.map((k) => `${k}=${process.env[k]}`).join(", ") : "defaults"}`);
+  const env = set.map((k) => `${k}=${process.env[k]}`);
+  // its value holds a password; that the run used a cluster it did not start is what matters
+  if (process.env.BENCH_DATABASE_URL) env.push("BENCH_DATABASE_URL (a cluster the bench did not start: its cache was as the run found it)");
+  L.push(`- environment: ${env.length ? env.join(", ") : "defaults"}`);
   if (r.db) L.push(`- database: ${r.db.server_version}; at the end ${fmtInt(r.db.events)} events, ${fmtInt(r.db.conversations)} conversations, ${(r.db.db_bytes / 2 ** 30).toFixed(2)} GB on disk`);
   L.push(`- input: ${path.relative(ROOT, r.file.path)}, ${fmtInt(r.file.events)} events, ${(r.file.bytes / 2 ** 20).toFixed(0)} MB`);
   L.push(`- bench wall time ${fmtMs(r.totalMs)}`, "");
