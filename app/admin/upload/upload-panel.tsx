@@ -25,7 +25,6 @@ const FORMATS = [
 ] as const;
 const PRESET_NAMES = new Set(["zendesk", "freshdesk", "intercom"]);
 
-
 export function UploadPanel({ presets, maxBytes }: { presets: PresetInfo[]; maxBytes: number }) {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);

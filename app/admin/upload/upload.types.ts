@@ -1,4 +1,4 @@
-/** What the upload endpoints answer, as the upload panel reads it (see docs/api.md). */
+/** What the upload endpoints answer (app/api/v1/uploads and uploads/preview), as the upload panel reads it. */
 export type Rejected = { line?: number; index?: number; field: string; reason: string };
 export interface PreviewResponse {
   detected: string | null;

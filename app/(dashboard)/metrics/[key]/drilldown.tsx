@@ -60,7 +60,6 @@ export async function Drilldown({
   const targetList = <TargetList targets={relevant} byPop={byPop} />;
   const baseQuery = { ...query, from: range.from, to: range.to };
 
-
   if (isRate) {
     const key = metricKey as RateKey;
     const side = drill.side ?? "numerator";
